@@ -1,0 +1,118 @@
+// The single API contract between the renderer and the main process: one zod schema per
+// request, response and event. Both transports (Electron IPC and the 127.0.0.1 HTTP server)
+// validate against these, and the renderer's client is typed from them.
+import { z } from 'zod';
+import type { ApiEvent, ApiMethod } from './channels';
+
+export const JobKindSchema = z.enum(['selftest']);
+export type JobKind = z.infer<typeof JobKindSchema>;
+
+/** Parameters of each job kind. */
+export const JobParamsSchemas = {
+  selftest: z
+    .object({
+      /** Optimisation steps of the self-test regression. */
+      steps: z.number().int().min(1).max(100_000).default(200),
+      /** Pause between steps, so that progress is visible and cancel can be tried. */
+      stepDelayMs: z.number().int().min(0).max(10_000).default(10),
+      /** Make the job fail at this step (exercises the error path). */
+      failAtStep: z.number().int().min(0).optional(),
+    })
+    .strict(),
+} satisfies Record<JobKind, z.ZodType>;
+
+export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+export type JobStatus = z.infer<typeof JobStatusSchema>;
+
+export const JobProgressSchema = z.object({
+  stage: z.string(),
+  fraction: z.number().min(0).max(1),
+  etaSeconds: z.number().nullable(),
+  metrics: z.record(z.string(), z.number()),
+});
+export type JobProgress = z.infer<typeof JobProgressSchema>;
+
+export const EngineErrorSchema = z.object({
+  code: z.enum(['invalid_request', 'not_found', 'cancelled', 'bad_input', 'engine_crashed', 'internal']),
+  message: z.string(),
+  details: z.string().optional(),
+});
+export type EngineErrorInfo = z.infer<typeof EngineErrorSchema>;
+
+export const JobSnapshotSchema = z.object({
+  id: z.string(),
+  kind: JobKindSchema,
+  title: z.string(),
+  status: JobStatusSchema,
+  progress: JobProgressSchema,
+  createdAt: z.number(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  error: EngineErrorSchema.nullable(),
+  result: z.unknown().optional(),
+});
+export type JobSnapshot = z.infer<typeof JobSnapshotSchema>;
+
+export const BackendInfoSchema = z.object({
+  name: z.enum(['tensorflow', 'wasm', 'cpu']),
+  reason: z.string(),
+  threads: z.number(),
+  tfjsVersion: z.string(),
+});
+
+export const AppInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  transport: z.enum(['ipc', 'http', 'cli']),
+  backend: BackendInfoSchema,
+  platform: z.string(),
+  node: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+const Id = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/) }).strict();
+const Empty = z.object({}).strict();
+
+export const SubmitJobSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('selftest'), params: JobParamsSchemas.selftest }).strict(),
+]);
+export type SubmitJob = z.input<typeof SubmitJobSchema>;
+
+/** Every request the renderer may make, with its response. */
+export const ApiSchemas = {
+  'app.info': { request: Empty, response: AppInfoSchema },
+  'jobs.submit': { request: SubmitJobSchema, response: JobSnapshotSchema },
+  'jobs.cancel': { request: Id, response: JobSnapshotSchema },
+  'jobs.list': { request: Empty, response: z.array(JobSnapshotSchema) },
+  'jobs.get': { request: Id, response: JobSnapshotSchema },
+} satisfies Record<ApiMethod, { request: z.ZodType; response: z.ZodType }>;
+
+/** Every event the main process may push to the renderer. */
+export const EventSchemas = {
+  'job.update': JobSnapshotSchema,
+} satisfies Record<ApiEvent, z.ZodType>;
+
+export type ApiRequest<M extends ApiMethod> = z.input<(typeof ApiSchemas)[M]['request']>;
+export type ApiResponse<M extends ApiMethod> = z.infer<(typeof ApiSchemas)[M]['response']>;
+export type ApiEventPayload<E extends ApiEvent> = z.infer<(typeof EventSchemas)[E]>;
+
+/** The transport-independent client the renderer talks to. */
+export interface ApiClient {
+  invoke<M extends ApiMethod>(method: M, request: ApiRequest<M>): Promise<ApiResponse<M>>;
+  on<E extends ApiEvent>(event: E, listener: (payload: ApiEventPayload<E>) => void): () => void;
+}
+
+/** Wire envelope for responses: errors cross the boundary as data, not exceptions. */
+export type Envelope<T> = { ok: true; result: T } | { ok: false; error: EngineErrorInfo };
+
+/** Error raised to renderer code when a request fails; carries the typed error info. */
+export class ApiError extends Error {
+  readonly code: EngineErrorInfo['code'];
+  readonly details?: string;
+  constructor(info: EngineErrorInfo) {
+    super(info.message);
+    this.name = 'ApiError';
+    this.code = info.code;
+    this.details = info.details;
+  }
+}

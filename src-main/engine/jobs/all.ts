@@ -1,0 +1,10 @@
+// Every job kind the engine runs. Adding a kind: write its file, register it here, add its
+// parameter schema to the API contract (a missing one is a compile error there).
+import { JobRegistry } from './registry';
+import { selftestJob } from './selftest';
+
+export function createJobRegistry(): JobRegistry {
+  const registry = new JobRegistry();
+  registry.register(selftestJob);
+  return registry;
+}

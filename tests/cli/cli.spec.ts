@@ -1,0 +1,43 @@
+// The built CLI: `info` prints the backend; --json gives one JSON document; errors are clear.
+import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+const bin = path.resolve(__dirname, '../../bin/xray-audit.js');
+
+describe('xray-audit CLI', () => {
+  it('info prints version and backend', () => {
+    const out = execFileSync(process.execPath, [bin, 'info'], { encoding: 'utf8' });
+    expect(out).toMatch(/^xray-audit \d+\.\d+\.\d+/);
+    expect(out).toMatch(/backend: (wasm|cpu|tensorflow)/);
+  });
+
+  it('info --json prints exactly one JSON document', () => {
+    const out = execFileSync(process.execPath, [bin, 'info', '--json'], { encoding: 'utf8' });
+    const doc = JSON.parse(out);
+    expect(doc.name).toBe('xray-audit');
+    expect(['wasm', 'cpu', 'tensorflow']).toContain(doc.backend.name);
+    expect(doc.backend.reason.length).toBeGreaterThan(0);
+  });
+
+  it('honours XRAY_AUDIT_BACKEND', () => {
+    const out = execFileSync(process.execPath, [bin, 'info', '--json'], { encoding: 'utf8', env: { ...process.env, XRAY_AUDIT_BACKEND: 'cpu' } });
+    expect(JSON.parse(out).backend.name).toBe('cpu');
+  });
+
+  it('runs the self-test job through the worker thread', () => {
+    const out = execFileSync(process.execPath, [bin, 'selftest', '--steps', '40', '--json'], { encoding: 'utf8' });
+    const snap = JSON.parse(out);
+    expect(snap.status).toBe('succeeded');
+    expect(snap.result.loss).toBeLessThan(0.05);
+  });
+
+  it('reports unknown commands and bad options as JSON errors', () => {
+    const r = spawnSync(process.execPath, [bin, 'frobnicate', '--json'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stdout).error.message).toMatch(/Unknown command 'frobnicate'/);
+    const r2 = spawnSync(process.execPath, [bin, 'selftest', '--steps', 'abc', '--json'], { encoding: 'utf8' });
+    expect(r2.status).toBe(1);
+    expect(JSON.parse(r2.stdout).error.code).toBe('invalid_request');
+  });
+});
