@@ -1,6 +1,20 @@
 // The closed set of API method and event names. Plain constants with no imports, so the
 // sandboxed preload can bundle them without pulling in schemas.
-export const API_METHODS = ['app.info', 'jobs.submit', 'jobs.cancel', 'jobs.list', 'jobs.get'] as const;
+export const API_METHODS = [
+  'app.info',
+  'jobs.submit',
+  'jobs.cancel',
+  'jobs.list',
+  'jobs.get',
+  'projects.recent',
+  'projects.current',
+  'projects.create',
+  'projects.open',
+  'projects.openDemo',
+  'dataset.items',
+  'dataset.thumbnails',
+  'image.view',
+] as const;
 export const API_EVENTS = ['job.update'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

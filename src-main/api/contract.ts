@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { ApiEvent, ApiMethod } from './channels';
 
-export const JobKindSchema = z.enum(['selftest']);
+export const JobKindSchema = z.enum(['selftest', 'import-dataset']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 /** Parameters of each job kind. */
@@ -17,6 +17,18 @@ export const JobParamsSchemas = {
       stepDelayMs: z.number().int().min(0).max(10_000).default(10),
       /** Make the job fail at this step (exercises the error path). */
       failAtStep: z.number().int().min(0).optional(),
+    })
+    .strict(),
+  'import-dataset': z
+    .object({
+      source: z.object({
+        kind: z.enum(['npz', 'folder', 'manifest']),
+        /** A path on the machine running the engine. */
+        path: z.string().min(1).max(4096),
+      }),
+      /** Side of the square model-input images stored in the project. */
+      size: z.number().int().min(16).max(512).optional(),
+      name: z.string().min(1).max(200).optional(),
     })
     .strict(),
 } satisfies Record<JobKind, z.ZodType>;
@@ -70,11 +82,66 @@ export const AppInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
+export const DatasetInfoSchema = z.object({
+  name: z.string(),
+  source: z.object({ kind: z.string(), description: z.string() }),
+  size: z.number(),
+  count: z.number(),
+  classNames: z.array(z.string()),
+  positiveClass: z.number(),
+  contentHash: z.string(),
+  perClass: z.record(z.string(), z.number()),
+  perSplit: z.record(z.string(), z.number()),
+  perAttribute: z.record(z.string(), z.record(z.string(), z.number())),
+  importReport: z.object({ imported: z.number(), skipped: z.array(z.object({ file: z.string(), reason: z.string() })) }).optional(),
+});
+export type DatasetInfo = z.infer<typeof DatasetInfoSchema>;
+
+export const ProjectInfoSchema = z.object({
+  dir: z.string(),
+  id: z.string(),
+  name: z.string(),
+  revision: z.number(),
+  updatedAt: z.string(),
+  keepIdentifiers: z.boolean(),
+  dataset: DatasetInfoSchema.nullable(),
+});
+export type ProjectInfo = z.infer<typeof ProjectInfoSchema>;
+
+export const RecentProjectSchema = z.object({ dir: z.string(), name: z.string(), openedAt: z.string() });
+
+export const DatasetItemSchema = z.object({
+  index: z.number(),
+  id: z.string(),
+  label: z.string(),
+  split: z.string(),
+  attributes: z.record(z.string(), z.string().nullable()),
+});
+export type DatasetItem = z.infer<typeof DatasetItemSchema>;
+
+const PathString = z.string().min(1).max(4096);
+
+export const ImageViewSchema = z.object({
+  file: z.string(),
+  width: z.number(),
+  height: z.number(),
+  numberOfFrames: z.number(),
+  frame: z.number(),
+  photometricInterpretation: z.string(),
+  window: z.object({ center: z.number(), width: z.number() }).nullable(),
+  defaultWindow: z.object({ center: z.number(), width: z.number() }).nullable(),
+  header: z.record(z.string(), z.unknown()),
+  warnings: z.array(z.string()),
+  png: z.string(),
+});
+export type ImageView = z.infer<typeof ImageViewSchema>;
+
 const Id = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/) }).strict();
 const Empty = z.object({}).strict();
 
 export const SubmitJobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('selftest'), params: JobParamsSchemas.selftest }).strict(),
+  z.object({ kind: z.literal('import-dataset'), params: JobParamsSchemas['import-dataset'] }).strict(),
 ]);
 export type SubmitJob = z.input<typeof SubmitJobSchema>;
 
@@ -85,6 +152,41 @@ export const ApiSchemas = {
   'jobs.cancel': { request: Id, response: JobSnapshotSchema },
   'jobs.list': { request: Empty, response: z.array(JobSnapshotSchema) },
   'jobs.get': { request: Id, response: JobSnapshotSchema },
+  'projects.recent': { request: Empty, response: z.array(RecentProjectSchema) },
+  'projects.current': { request: Empty, response: ProjectInfoSchema.nullable() },
+  'projects.create': {
+    request: z.object({ dir: PathString, name: z.string().min(1).max(200), keepIdentifiers: z.boolean().default(false) }).strict(),
+    response: ProjectInfoSchema,
+  },
+  'projects.open': { request: z.object({ dir: PathString }).strict(), response: ProjectInfoSchema },
+  'projects.openDemo': { request: Empty, response: ProjectInfoSchema },
+  'dataset.items': {
+    request: z
+      .object({
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(200),
+        split: z.enum(['train', 'val', 'test']).optional(),
+      })
+      .strict(),
+    response: z.object({ total: z.number(), items: z.array(DatasetItemSchema) }),
+  },
+  'image.view': {
+    request: z
+      .object({
+        path: PathString,
+        frame: z.number().int().min(0).optional(),
+        windowCenter: z.number().finite().optional(),
+        windowWidth: z.number().finite().positive().optional(),
+        invert: z.boolean().optional(),
+      })
+      .strict(),
+    response: ImageViewSchema,
+  },
+  'dataset.thumbnails': {
+    request: z.object({ indices: z.array(z.number().int().min(0)).min(1).max(200) }).strict(),
+    /** data:image/png URLs of the stored model-input images, in request order. */
+    response: z.array(z.string()),
+  },
 } satisfies Record<ApiMethod, { request: z.ZodType; response: z.ZodType }>;
 
 /** Every event the main process may push to the renderer. */

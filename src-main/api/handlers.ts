@@ -4,6 +4,7 @@ import type { AppInfo } from './contract';
 import type { ApiHandlers } from './dispatch';
 import type { EngineHost } from '../engine/host';
 import { createJobRegistry } from '../engine/jobs/all';
+import { FORWARDED_METHODS, type ForwardedMethod } from '../engine/protocol';
 
 export function createHandlers(host: EngineHost, transport: AppInfo['transport']): ApiHandlers {
   const registry = createJobRegistry();
@@ -20,5 +21,13 @@ export function createHandlers(host: EngineHost, transport: AppInfo['transport']
     'jobs.cancel': async ({ id }) => host.cancel(id),
     'jobs.list': async () => host.list(),
     'jobs.get': async ({ id }) => host.get(id),
+    ...forwarded(host),
   };
+}
+
+/** Methods the engine worker answers: passed through unchanged (already validated). */
+function forwarded(host: EngineHost): Pick<ApiHandlers, ForwardedMethod> {
+  const out: Partial<Record<ForwardedMethod, (req: never) => Promise<unknown>>> = {};
+  for (const m of FORWARDED_METHODS) out[m] = (req: never) => host.call(m, req);
+  return out as Pick<ApiHandlers, ForwardedMethod>;
 }

@@ -5,6 +5,8 @@ import { CommandRegistry, type CliContext } from './command';
 import { infoCommand } from './commands/info';
 import { selftestCommand } from './commands/selftest';
 import { serveCommand } from './commands/serve';
+import { inspectCommand } from './commands/inspect';
+import { importCommand } from './commands/import';
 import { EngineHost } from '../engine/host';
 import { spawnWorkerThread } from '../engine/spawn';
 import { toErrorInfo } from '../engine/jobs/errors';
@@ -13,6 +15,8 @@ const registry = new CommandRegistry();
 registry.register(infoCommand);
 registry.register(selftestCommand);
 registry.register(serveCommand);
+registry.register(inspectCommand);
+registry.register(importCommand);
 
 function usage(): string {
   const lines = registry.all().map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);

@@ -1,13 +1,27 @@
 // Messages between the engine host (main process / CLI) and the engine worker.
-import type { AppInfo, EngineErrorInfo, JobKind } from '../api/contract';
+import type { z } from 'zod';
+import type { ApiResponse, ApiSchemas, AppInfo, EngineErrorInfo, JobKind } from '../api/contract';
 import type { ProgressUpdate } from './jobs/context';
 
 export type BackendInfo = AppInfo['backend'];
 
-/** Synchronous-style engine calls (request/response, no progress). */
-export interface EngineCalls {
-  backendInfo: { args: Record<string, never>; result: BackendInfo };
-}
+/** API methods answered by the engine worker itself (the main process only forwards them). */
+export const FORWARDED_METHODS = [
+  'projects.recent',
+  'projects.current',
+  'projects.create',
+  'projects.open',
+  'projects.openDemo',
+  'dataset.items',
+  'dataset.thumbnails',
+  'image.view',
+] as const;
+export type ForwardedMethod = (typeof FORWARDED_METHODS)[number];
+
+/** Request/response engine calls (no progress; quick). */
+export type EngineCalls = { backendInfo: { args: Record<string, never>; result: BackendInfo } } & {
+  [M in ForwardedMethod]: { args: z.infer<(typeof ApiSchemas)[M]['request']>; result: ApiResponse<M> };
+};
 export type EngineCallName = keyof EngineCalls;
 
 export type ToWorker =

@@ -4,7 +4,8 @@ import { initBackend } from './backend';
 import { createJobContext, type ProgressUpdate } from './jobs/context';
 import { createJobRegistry } from './jobs/all';
 import { CancelledError, EngineError, toErrorInfo } from './jobs/errors';
-import type { EngineCallName, EngineCalls, FromWorker, ToWorker } from './protocol';
+import type { FromWorker, ToWorker } from './protocol';
+import { calls } from './calls';
 import { JobParamsSchemas } from '../api/contract';
 
 export interface PortLike {
@@ -18,10 +19,6 @@ const PROGRESS_INTERVAL_MS = 100;
 export async function startWorkerRuntime(port: PortLike): Promise<void> {
   const registry = createJobRegistry();
   const running = new Map<string, AbortController>();
-
-  const calls: { [K in EngineCallName]: (args: EngineCalls[K]['args']) => Promise<EngineCalls[K]['result']> } = {
-    backendInfo: async () => initBackend(),
-  };
 
   const runJob = async (id: string, kind: ToWorker & { type: 'start' }): Promise<void> => {
     const controller = new AbortController();
@@ -68,7 +65,7 @@ export async function startWorkerRuntime(port: PortLike): Promise<void> {
         running.get(msg.id)?.abort();
         break;
       case 'call': {
-        const fn = calls[msg.method] as ((args: unknown) => Promise<unknown>) | undefined;
+        const fn = (calls as Record<string, ((args: unknown) => Promise<unknown>) | undefined>)[msg.method];
         if (!fn) {
           port.postMessage({ type: 'reply', callId: msg.callId, ok: false, error: { code: 'not_found', message: `Unknown engine call '${String(msg.method)}'` } });
           break;

@@ -2,9 +2,11 @@
 // parameter schema to the API contract (a missing one is a compile error there).
 import { JobRegistry } from './registry';
 import { selftestJob } from './selftest';
+import { importDatasetJob } from './import-dataset';
 
 export function createJobRegistry(): JobRegistry {
   const registry = new JobRegistry();
   registry.register(selftestJob);
+  registry.register(importDatasetJob);
   return registry;
 }

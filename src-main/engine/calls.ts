@@ -1,0 +1,103 @@
+// The engine's request/response calls (projects, dataset browsing), run inside the worker.
+import * as fs from 'node:fs';
+import sharp from 'sharp';
+import type { DatasetInfo, DatasetItem, ProjectInfo } from '../api/contract';
+import { initBackend } from './backend';
+import { demoProjectDir, readRecent } from './config';
+import { summarize } from './data/image-set';
+import { loadDemoPneumonia } from './data/importers/medmnist';
+import { EngineError } from './jobs/errors';
+import type { EngineCallName, EngineCalls } from './protocol';
+import { saveImageSet } from './project/dataset-io';
+import type { ProjectStore } from './project/store';
+import { resourcesDir } from './resources';
+import { viewFile } from './data/inspect';
+import { DecodeError } from './data/decoders';
+import { createProject, currentProject, openProject, projectImages } from './session';
+
+export type CallTable = { [K in EngineCallName]: (args: EngineCalls[K]['args']) => Promise<EngineCalls[K]['result']> };
+
+export async function projectInfo(store: ProjectStore): Promise<ProjectInfo> {
+  const m = store.manifest;
+  let dataset: DatasetInfo | null = null;
+  if (m.dataset) {
+    const s = summarize(await projectImages());
+    dataset = {
+      name: m.dataset.name,
+      source: m.dataset.source,
+      size: m.dataset.size,
+      count: m.dataset.count,
+      classNames: m.dataset.classNames,
+      positiveClass: m.dataset.positiveClass,
+      contentHash: m.dataset.contentHash,
+      perClass: s.perClass,
+      perSplit: s.perSplit,
+      perAttribute: s.perAttribute,
+      importReport: m.dataset.importReport,
+    };
+  }
+  return { dir: store.dir, id: m.id, name: m.name, revision: m.revision, updatedAt: m.updatedAt, keepIdentifiers: m.keepIdentifiers, dataset };
+}
+
+/** Opens the demo project, creating it from the bundled PneumoniaMNIST copy on first use. */
+export async function openDemoProject(): Promise<ProjectStore> {
+  const dir = demoProjectDir();
+  if (fs.existsSync(`${dir}/project.json`)) {
+    try {
+      return await openProject(dir);
+    } catch {
+      // A damaged demo project is rebuilt rather than leaving the user stuck.
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    }
+  }
+  const store = await createProject(dir, 'Demo: PneumoniaMNIST');
+  await saveImageSet(store, loadDemoPneumonia(resourcesDir()), { kind: 'demo', description: 'Bundled PneumoniaMNIST (MedMNIST v2, CC BY 4.0)' });
+  return store;
+}
+
+export const calls: CallTable = {
+  backendInfo: async () => initBackend(),
+  'projects.recent': async () => readRecent(),
+  'projects.current': async () => {
+    const s = currentProject();
+    return s ? projectInfo(s) : null;
+  },
+  'projects.create': async ({ dir, name, keepIdentifiers }) => projectInfo(await createProject(dir, name, keepIdentifiers)),
+  'projects.open': async ({ dir }) => projectInfo(await openProject(dir)),
+  'projects.openDemo': async () => projectInfo(await openDemoProject()),
+  'dataset.items': async ({ offset, limit, split }) => {
+    const set = await projectImages();
+    const indices: number[] = [];
+    set.split.forEach((s, i) => (!split || s === split) && indices.push(i));
+    const items: DatasetItem[] = indices.slice(offset, offset + limit).map((i) => ({
+      index: i,
+      id: set.ids[i],
+      label: set.classNames[set.labels[i]],
+      split: set.split[i],
+      attributes: Object.fromEntries(Object.entries(set.attributes).map(([k, col]) => [k, col[i]])),
+    }));
+    return { total: indices.length, items };
+  },
+  'image.view': async ({ path: file, ...opts }) => {
+    try {
+      const view = await viewFile(file, opts);
+      return { ...view, header: { ...view.header } };
+    } catch (e) {
+      if (e instanceof DecodeError) throw new EngineError('bad_input', e.message);
+      throw e;
+    }
+  },
+  'dataset.thumbnails': async ({ indices }) => {
+    const set = await projectImages();
+    const px = set.size * set.size;
+    return Promise.all(
+      indices.map(async (index) => {
+        if (index >= set.labels.length) throw new EngineError('not_found', `No image ${index} (the set has ${set.labels.length})`);
+        const png = await sharp(Buffer.from(set.images.subarray(index * px, (index + 1) * px)), { raw: { width: set.size, height: set.size, channels: 1 } })
+          .png()
+          .toBuffer();
+        return `data:image/png;base64,${png.toString('base64')}`;
+      }),
+    );
+  },
+};
