@@ -17,6 +17,7 @@ const built = npx(['electron-vite', 'build']);
 if (!built) failedSteps++;
 if (!npx(['tsc', '-p', 'tsconfig.node.json', '--noEmit'])) failedSteps++;
 if (!npx(['vue-tsc', '-p', 'tsconfig.web.json', '--noEmit'])) failedSteps++;
+if (!npx(['tsc', '-p', 'tsconfig.e2e.json', '--noEmit'])) failedSteps++;
 if (!npx(['eslint', '.'])) failedSteps++;
 const unitOk = npx(['vitest', 'run']);
 const e2eOk = built ? npx(['playwright', 'test']) : false;
