@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DecodeError, decodeImage, summarizeFrame, TransferSyntaxRegistry, transferSyntaxes } from '../../../src-main/engine/data/decoders';
+import { mapFile } from './fuzz-mutators';
 import { DATA_DIR, hasData, loadReference } from './reference-helpers';
 
 const read = (name: string): Uint8Array => new Uint8Array(readFileSync(path.join(DATA_DIR, 'dicom', name)));
@@ -56,6 +57,17 @@ describe.skipIf(!hasData)('decoders: errors and privacy', () => {
     await expect(decodeImage({ name: 'empty', bytes: new Uint8Array(0) })).rejects.toBeInstanceOf(DecodeError);
   });
 
+  it('reads data sets written without the preamble, with or without a meta group', async () => {
+    const ref = loadReference('dicom');
+    const noPreamble = read('CT_small.dcm').subarray(132); // meta group first
+    expect(summarizeFrame(await decodeImage({ name: 'a', bytes: noPreamble })).sha256).toBe(ref['CT_small.dcm'].frame0!.sha256);
+    const implicit = read('MR_small_implicit.dcm');
+    const metaEnd = mapFile(implicit)!.dataSetStart; // bare implicit VR data set, no meta at all
+    const bare = await decodeImage({ name: 'b', bytes: implicit.subarray(metaEnd) });
+    expect(bare.transferSyntaxUid).toBe('1.2.840.10008.1.2');
+    expect(summarizeFrame(bare).sha256).toBe(ref['MR_small_implicit.dcm'].frame0!.sha256);
+  });
+
   it('chooses a frame of a multi-frame file', async () => {
     const file = path.join(DATA_DIR, 'dicom', 'examples_ybr_color.dcm');
     const first = await decodeImage({ path: file });
@@ -69,6 +81,23 @@ describe.skipIf(!hasData)('decoders: errors and privacy', () => {
     expect(Array.from(doseRle.pixelData)).toEqual(Array.from(dose.pixelData));
   });
 
+  it('decodes correctly after a codec failed on a damaged stream', async () => {
+    // A codec error unwinds the wasm stack without C++ cleanup; the instance must be replaced.
+    const ref = loadReference('dicom');
+    let codecFailures = 0;
+    for (const name of ['SC_rgb_jpeg_gdcm.dcm', 'JPEG-lossy.dcm', 'MR_small_jpeg_ls_lossless.dcm', 'MR_small_jp2klossless.dcm']) {
+      const good = read(name);
+      const bad = good.slice();
+      bad.fill(0xff, good.length - Math.floor(good.length / 3), good.length - 16);
+      const err = await decodeImage({ name, bytes: bad }).then(() => undefined, (e: unknown) => e);
+      if (err !== undefined) expect(err).toBeInstanceOf(DecodeError);
+      if (err instanceof DecodeError && /codestream could not be decoded/.test(err.reason)) codecFailures++;
+      const img = await decodeImage({ name, bytes: good });
+      expect(summarizeFrame(img).sha256, name).toBe(ref[name].frame0!.sha256);
+    }
+    expect(codecFailures).toBeGreaterThan(0);
+  });
+
   it('keeps identifying attributes out of header and in phi', async () => {
     const img = await decodeImage({ path: path.join(DATA_DIR, 'dicom', 'CT_small.dcm') });
     expect(img.phi.PatientName).toBeDefined();
@@ -80,6 +109,30 @@ describe.skipIf(!hasData)('decoders: errors and privacy', () => {
     for (const k of ['PatientName', 'PatientID', 'PatientBirthDate', 'AccessionNumber', 'InstitutionName', 'StudyDate']) {
       expect(Object.keys(img.header)).not.toContain(k);
     }
+  });
+});
+
+describe.skipIf(!hasData)('decoders: canary', () => {
+  it('lets a string written into identifying and private attributes reach only phi', async () => {
+    // Header facts (not identifying) and the pixel/meta groups are left alone; every other
+    // string value gets the canary.
+    const facts = new Set(['x00080060', 'x00080070', 'x00081090', 'x00180015', 'x00185101', 'x00200062', 'x00200060', 'x00200020',
+      'x00080008', 'x00080064', 'x00080068', 'x00280301', 'x00280302', 'x00282110', 'x00281054', 'x00281056', 'x00080016']);
+    const text = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UI', 'UT']);
+    const bytes = read('CT_small.dcm');
+    let written = 0;
+    for (const site of mapFile(bytes)!.sites) {
+      if (site.tag.startsWith('x0002') || site.tag.startsWith('x0028') || facts.has(site.tag) || !site.vr || !text.has(site.vr)) continue;
+      if (site.length < 6) continue;
+      bytes.set(new TextEncoder().encode('QZXCANARY'.padEnd(site.length, 'Q').slice(0, site.length)), site.dataOffset);
+      written++;
+    }
+    expect(written).toBeGreaterThan(10);
+    const img = await decodeImage({ name: 'c.dcm', bytes });
+    const { phi, pixelData: _pixels, ...rest } = img;
+    expect(JSON.stringify(rest)).not.toContain('QZX');
+    expect(Object.values(phi).filter((v) => v.includes('QZX')).length).toBeGreaterThan(10);
+    expect(phi.PatientName).toContain('QZX');
   });
 });
 

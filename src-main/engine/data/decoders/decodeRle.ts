@@ -17,6 +17,10 @@ export function decodeRle(src: Uint8Array, info: FrameInfo): Uint8Array {
   const expected = info.samplesPerPixel * bytesPerSample;
   if (segments !== expected) throw new PixelError(`RLE header lists ${segments} segments, expected ${expected}`);
 
+  // PackBits expands at most 64x (2 bytes -> 128); refuse before allocating for a forged size.
+  if ((src.length - 64) * 64 < planeLength * expected) {
+    throw new PixelError(`RLE frame of ${src.length} bytes cannot hold ${planeLength * expected} decoded bytes`);
+  }
   const out = new Uint8Array(planeLength * expected);
   const stride = expected; // bytes per pixel in the output
   for (let seg = 0; seg < segments; seg++) {

@@ -52,7 +52,7 @@ function parseWithMeta(bytes: Uint8Array): ParsedDicom {
   const uid = el ? readUid(bytes, el) : undefined;
   if (!uid) throw new PixelError('file meta information has no transfer syntax UID');
   const syntax = transferSyntaxes.get(uid);
-  if (!syntax) throw new PixelError(`transfer syntax ${uid.slice(0, 64)} is not supported`, 'unsupported');
+  if (!syntax) throw new PixelError(`transfer syntax ${uid.replace(/[^\x20-\x7e]/g, '?')} is not supported`, 'unsupported');
   return run(bytes, syntax, {
     inflater: syntax.encoding === 'deflatedLE' ? inflate : undefined,
   });

@@ -55,23 +55,23 @@ export async function decodeWithCodec(kind: CodecKind, encoded: Uint8Array, info
   // Another decode may have dropped the instance between our await and now: load again.
   let mod = await loadCodecs();
   for (let tries = 0; !mod.NativeCodecs.isInitialized() && tries < 3; tries++) mod = await loadCodecs();
-  const ctx = new mod.Context({
-    width: info.columns,
-    height: info.rows,
-    bitsAllocated: info.bitsAllocated,
-    bitsStored: info.bitsStored,
-    samplesPerPixel: info.samplesPerPixel,
-    pixelRepresentation: info.pixelRepresentation,
-    planarConfiguration: info.planarConfiguration,
-    photometricInterpretation: info.photometricInterpretation,
-    encodedBuffer: encoded,
-  });
   // YBR_* stays YCbCr as stored (what pydicom returns; the display step converts it). A frame
   // labelled RGB whose JPEG stream is YCbCr (a common writer habit) is converted by libjpeg,
   // as GDCM does; a true RGB stream passes unchanged.
   const params = { convertColorspaceToRgb: info.photometricInterpretation === 'RGB' };
   let out: Uint8Array | undefined;
   try {
+    const ctx = new mod.Context({
+      width: info.columns,
+      height: info.rows,
+      bitsAllocated: info.bitsAllocated,
+      bitsStored: info.bitsStored,
+      samplesPerPixel: info.samplesPerPixel,
+      pixelRepresentation: info.pixelRepresentation,
+      planarConfiguration: info.planarConfiguration,
+      photometricInterpretation: info.photometricInterpretation,
+      encodedBuffer: encoded,
+    });
     const n = mod.NativeCodecs;
     const result =
       kind === 'jpeg' ? n.decodeJpeg(ctx, params)
