@@ -2,6 +2,7 @@
 // subfolders become labels) or a manifest CSV. Decoded images are stored at the model input
 // size; patient identifiers never reach the project unless the project keeps them.
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import type { JobDefinition } from './registry';
 import { EngineError } from './errors';
 import { loadMedMnistNpz } from '../data/importers/medmnist';
@@ -31,12 +32,17 @@ export const importDatasetJob: JobDefinition<'import-dataset'> = {
       kind,
       source,
       size: params.size ?? 128,
-      name: params.name,
+      name: params.name ?? (store.manifest.keepIdentifiers ? undefined : `Imported ${kind}`),
       keySalt: store.manifest.keySalt,
       ctx,
     });
     ctx.progress({ stage: 'saving', fraction: 0.95 });
-    await saveImageSet(store, set, { kind, description: path.basename(source) }, { imported: set.labels.length, skipped });
+    // File names can carry identifiers (Doe^John.dcm): the saved report names skipped files by
+    // a salted key unless the project keeps identifiers; the job's own result has the names.
+    const saltedKey = (rel: string): string => `file-${createHash('sha256').update(store.manifest.keySalt).update(rel).digest('hex').slice(0, 16)}`;
+    const savedSkipped = store.manifest.keepIdentifiers ? skipped : skipped.map((s) => ({ file: saltedKey(s.file), reason: s.reason }));
+    const description = store.manifest.keepIdentifiers ? path.basename(source) : `${kind} import`;
+    await saveImageSet(store, set, { kind, description }, { imported: set.labels.length, skipped: savedSkipped });
     return { imported: set.labels.length, skipped, summary: summarize(set) };
   },
 };
