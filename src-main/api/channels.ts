@@ -13,6 +13,7 @@ export const API_METHODS = [
   'projects.openDemo',
   'dataset.items',
   'dataset.thumbnails',
+  'dataset.previewImport',
   'image.view',
 ] as const;
 export const API_EVENTS = ['job.update'] as const;

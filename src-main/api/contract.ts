@@ -182,6 +182,18 @@ export const ApiSchemas = {
       .strict(),
     response: ImageViewSchema,
   },
+  'dataset.previewImport': {
+    request: z.object({ kind: z.enum(['folder', 'manifest']), path: PathString }).strict(),
+    response: z.object({
+      files: z.number(),
+      perLabel: z.record(z.string(), z.number()),
+      attributes: z.array(z.string()),
+      hasSplit: z.boolean(),
+      hasBoxes: z.boolean(),
+      skipped: z.array(z.object({ file: z.string(), reason: z.string() })),
+      sample: z.array(z.object({ file: z.string(), label: z.string(), split: z.string().nullable(), attributes: z.record(z.string(), z.string()) })),
+    }),
+  },
   'dataset.thumbnails': {
     request: z.object({ indices: z.array(z.number().int().min(0)).min(1).max(200) }).strict(),
     /** data:image/png URLs of the stored model-input images, in request order. */

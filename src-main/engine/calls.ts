@@ -12,6 +12,7 @@ import { saveImageSet } from './project/dataset-io';
 import type { ProjectStore } from './project/store';
 import { resourcesDir } from './resources';
 import { viewFile } from './data/inspect';
+import { previewImport } from './data/importers/files';
 import { DecodeError } from './data/decoders';
 import { createProject, currentProject, openProject, projectImages } from './session';
 
@@ -78,6 +79,7 @@ export const calls: CallTable = {
     }));
     return { total: indices.length, items };
   },
+  'dataset.previewImport': async ({ kind, path: source }) => previewImport(kind, source),
   'image.view': async ({ path: file, ...opts }) => {
     try {
       const view = await viewFile(file, opts);

@@ -14,6 +14,7 @@ export const FORWARDED_METHODS = [
   'projects.openDemo',
   'dataset.items',
   'dataset.thumbnails',
+  'dataset.previewImport',
   'image.view',
 ] as const;
 export type ForwardedMethod = (typeof FORWARDED_METHODS)[number];

@@ -54,6 +54,9 @@ test('create a project and import a folder of real chest X-rays', async ({ page 
   await page.getByTestId('create-project').click();
   await expect(page).toHaveURL(/#\/dataset$/);
   await page.getByTestId('import-path').fill(src);
+  await page.getByTestId('import-preview').click();
+  await expect(page.getByTestId('import-preview-result')).toContainText('6 image file(s)');
+  await expect(page.getByTestId('import-preview-result')).toContainText('finding: 4');
   await page.getByTestId('import-start').click();
   await expect(page.getByTestId('import-job')).toHaveAttribute('data-status', 'succeeded', { timeout: 60_000 });
   await expect(page.getByTestId('dataset-count')).toHaveText('5');

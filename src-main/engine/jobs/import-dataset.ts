@@ -28,12 +28,13 @@ export const importDatasetJob: JobDefinition<'import-dataset'> = {
       const rec = await saveImageSet(store, set, { kind: 'npz', description: path.basename(source) }, { imported: set.labels.length, skipped: [] });
       return { imported: rec.count, skipped: [], summary: summarize(set) };
     }
-    const { set, skipped } = await importFiles({
+    const { set, skipped, identifiers } = await importFiles({
       kind,
       source,
       size: params.size ?? 128,
       name: params.name ?? (store.manifest.keepIdentifiers ? undefined : `Imported ${kind}`),
       keySalt: store.manifest.keySalt,
+      keepIdentifiers: store.manifest.keepIdentifiers,
       ctx,
     });
     ctx.progress({ stage: 'saving', fraction: 0.95 });
@@ -42,6 +43,13 @@ export const importDatasetJob: JobDefinition<'import-dataset'> = {
     const saltedKey = (rel: string): string => `file-${createHash('sha256').update(store.manifest.keySalt).update(rel).digest('hex').slice(0, 16)}`;
     const savedSkipped = store.manifest.keepIdentifiers ? skipped : skipped.map((s) => ({ file: saltedKey(s.file), reason: s.reason }));
     const description = store.manifest.keepIdentifiers ? path.basename(source) : `${kind} import`;
+    if (store.manifest.keepIdentifiers) {
+      // Kept only because the auditor asked for it when creating the project.
+      const blob = await store.writeBlob(Buffer.from(JSON.stringify(identifiers)), 'json');
+      await store.update((m) => {
+        m.artefacts.identifiers = { kind: 'identifiers', blob, meta: { images: Object.keys(identifiers).length } };
+      });
+    }
     await saveImageSet(store, set, { kind, description }, { imported: set.labels.length, skipped: savedSkipped });
     return { imported: set.labels.length, skipped, summary: summarize(set) };
   },

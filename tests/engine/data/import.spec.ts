@@ -106,4 +106,26 @@ describe('import-dataset job', () => {
     const recent = await host.call('projects.recent', {});
     expect(recent[0].dir).toBe(demo.dir);
   });
+
+  it('keeps identifiers only in a project created to keep them', async () => {
+    const src = path.join(work, 'keep');
+    fs.mkdirSync(path.join(src, 'finding'), { recursive: true });
+    fs.copyFileSync(path.join(cxr, 'siim_pneumothorax_sample.dcm'), path.join(src, 'finding', 'x.dcm'));
+    const dir = path.join(work, 'p-keep');
+    await host.call('projects.create', { dir, name: 'keeps ids', keepIdentifiers: true });
+    const r = await runImport({ source: { kind: 'folder', path: src }, size: 32 });
+    expect(r.status).toBe('succeeded');
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'project.json'), 'utf8'));
+    const ids = JSON.parse(fs.readFileSync(path.join(dir, manifest.artefacts.identifiers.blob.file), 'utf8'));
+    const record = Object.values(ids)[0] as Record<string, string>;
+    expect(record.file).toBe(path.join('finding', 'x.dcm'));
+    expect(Object.keys(record)).toContain('PatientID');
+  });
+
+  it('previews a folder mapping without importing', async () => {
+    const p = await host.call('dataset.previewImport', { kind: 'folder', path: path.join(work, 'folder') });
+    expect(p.files).toBe(5);
+    expect(p.perLabel).toEqual({ finding: 3, normal: 2 });
+    expect(p.skipped.map((s) => s.file)).toEqual(['loose.jpg']);
+  });
 });

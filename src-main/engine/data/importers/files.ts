@@ -36,6 +36,8 @@ export interface FileImportOptions {
   size: number;
   name?: string;
   keySalt: string;
+  /** Collect header identifiers and file names per image (only when the project keeps them). */
+  keepIdentifiers?: boolean;
   ctx: JobContext;
 }
 
@@ -53,8 +55,37 @@ export interface Skipped {
   reason: string;
 }
 
-export async function importFiles(opts: FileImportOptions): Promise<{ set: ImageSet; skipped: Skipped[] }> {
+export interface ImportPreview {
+  files: number;
+  perLabel: Record<string, number>;
+  attributes: string[];
+  hasSplit: boolean;
+  hasBoxes: boolean;
+  skipped: Skipped[];
+  /** The first few mapped rows: relative path, label, split and attributes. */
+  sample: { file: string; label: string; split: string | null; attributes: Record<string, string> }[];
+}
+
+/** What an import would do, without decoding anything: the mapping preview. */
+export async function previewImport(kind: 'folder' | 'manifest', source: string): Promise<ImportPreview> {
   const skipped: Skipped[] = [];
+  const entries = kind === 'folder' ? await listFolder(source, skipped) : await readManifest(source, skipped);
+  const perLabel: Record<string, number> = {};
+  for (const e of entries) perLabel[e.label] = (perLabel[e.label] ?? 0) + 1;
+  return {
+    files: entries.length,
+    perLabel,
+    attributes: [...new Set(entries.flatMap((e) => Object.keys(e.attributes)))].sort(),
+    hasSplit: entries.some((e) => e.split),
+    hasBoxes: entries.some((e) => e.box),
+    skipped,
+    sample: entries.slice(0, 8).map((e) => ({ file: e.rel, label: e.label, split: e.split ?? null, attributes: e.attributes })),
+  };
+}
+
+export async function importFiles(opts: FileImportOptions): Promise<{ set: ImageSet; skipped: Skipped[]; identifiers: Record<string, Record<string, string>> }> {
+  const skipped: Skipped[] = [];
+  const identifiers: Record<string, Record<string, string>> = {};
   const entries = opts.kind === 'folder' ? await listFolder(opts.source, skipped) : await readManifest(opts.source, skipped);
   if (!entries.length) throw new EngineError('bad_input', `${path.basename(opts.source)}: no images found${skipped.length ? ` (${skipped.length} skipped: ${skipped[0].reason})` : ''}`);
   const classNames = [...new Set(entries.map((e) => e.label))].sort();
@@ -96,6 +127,7 @@ export async function importFiles(opts: FileImportOptions): Promise<{ set: Image
     for (const a of attrNames) attributes[a].push(e.attributes[a] ?? null);
     if (hasBoxes) attributes.box.push(e.box ? scaleBox(e.box, img.width, img.height, opts.size) : null);
     burned.push(img.header.BurnedInAnnotation ?? null);
+    if (opts.keepIdentifiers) identifiers[ids[ids.length - 1]] = { file: e.rel, ...img.phi };
     n++;
   });
   if (!n) throw new EngineError('bad_input', `${path.basename(opts.source)}: none of ${entries.length} images could be read (first: ${skipped[0]?.file}: ${skipped[0]?.reason})`);
@@ -112,7 +144,7 @@ export async function importFiles(opts: FileImportOptions): Promise<{ set: Image
     attributes,
   };
   skipped.sort((a, b) => a.file.localeCompare(b.file));
-  return { set, skipped };
+  return { set, skipped, identifiers };
 }
 
 /** Deterministic 70/15/15 split from the de-identified key, when the source gives none. */
