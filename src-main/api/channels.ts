@@ -14,6 +14,10 @@ export const API_METHODS = [
   'dataset.items',
   'dataset.thumbnails',
   'dataset.previewImport',
+  'model.current',
+  'model.attach',
+  'model.attachDemo',
+  'model.evaluation',
   'image.view',
 ] as const;
 export const API_EVENTS = ['job.update'] as const;

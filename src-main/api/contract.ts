@@ -3,8 +3,10 @@
 // validate against these, and the renderer's client is typed from them.
 import { z } from 'zod';
 import type { ApiEvent, ApiMethod } from './channels';
+import type { BinaryEvaluation } from '../engine/metrics/evaluate';
+import type { SubgroupAudit } from '../engine/metrics/subgroups';
 
-export const JobKindSchema = z.enum(['selftest', 'import-dataset']);
+export const JobKindSchema = z.enum(['selftest', 'import-dataset', 'evaluate-model']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 /** Parameters of each job kind. */
@@ -29,6 +31,16 @@ export const JobParamsSchemas = {
       /** Side of the square model-input images stored in the project. */
       size: z.number().int().min(16).max(512).optional(),
       name: z.string().min(1).max(200).optional(),
+    })
+    .strict(),
+  'evaluate-model': z
+    .object({
+      split: z.enum(['train', 'val', 'test']).default('test'),
+      threshold: z.number().min(0).max(1).default(0.5),
+      /** Bootstrap resamples for the 95% intervals. */
+      bootstrap: z.number().int().min(0).max(10_000).default(1000),
+      minGroupSize: z.number().int().min(1).max(10_000).default(30),
+      seed: z.number().int().default(1),
     })
     .strict(),
 } satisfies Record<JobKind, z.ZodType>;
@@ -121,6 +133,37 @@ export type DatasetItem = z.infer<typeof DatasetItemSchema>;
 
 const PathString = z.string().min(1).max(4096);
 
+export const ModelInfoSchema = z.object({
+  name: z.string(),
+  hash: z.string(),
+  inputSize: z.number(),
+  channels: z.number(),
+  classNames: z.array(z.string()),
+  positiveClass: z.number(),
+  kind: z.enum(['layers', 'graph']),
+  hasLayers: z.boolean(),
+  layerNames: z.array(z.string()),
+  provenance: z.record(z.string(), z.unknown()),
+  card: z.record(z.string(), z.unknown()).nullable(),
+  attachedAt: z.string(),
+});
+export type ModelInfo = z.infer<typeof ModelInfoSchema>;
+
+/** A saved evaluation (metrics objects are produced by engine/metrics and passed through). */
+export interface EvaluationResult {
+  split: 'train' | 'val' | 'test';
+  modelHash: string | null;
+  datasetHash: string | null;
+  positiveClass: string;
+  evaluation: BinaryEvaluation;
+  subgroups: SubgroupAudit | null;
+  evaluatedAt: string;
+}
+export const EvaluationResultSchema = z.custom<EvaluationResult>(
+  (v) => typeof v === 'object' && v !== null && 'evaluation' in v && 'split' in v,
+  'not an evaluation result',
+);
+
 export const ImageViewSchema = z.object({
   file: z.string(),
   width: z.number(),
@@ -142,6 +185,7 @@ const Empty = z.object({}).strict();
 export const SubmitJobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('selftest'), params: JobParamsSchemas.selftest }).strict(),
   z.object({ kind: z.literal('import-dataset'), params: JobParamsSchemas['import-dataset'] }).strict(),
+  z.object({ kind: z.literal('evaluate-model'), params: JobParamsSchemas['evaluate-model'] }).strict(),
 ]);
 export type SubmitJob = z.input<typeof SubmitJobSchema>;
 
@@ -181,6 +225,13 @@ export const ApiSchemas = {
       })
       .strict(),
     response: ImageViewSchema,
+  },
+  'model.current': { request: Empty, response: ModelInfoSchema.nullable() },
+  'model.attach': { request: z.object({ dir: PathString }).strict(), response: ModelInfoSchema },
+  'model.attachDemo': { request: z.object({ which: z.enum(['pneumonia', 'shortcut']) }).strict(), response: ModelInfoSchema },
+  'model.evaluation': {
+    request: z.object({ split: z.enum(['train', 'val', 'test']) }).strict(),
+    response: EvaluationResultSchema.nullable(),
   },
   'dataset.previewImport': {
     request: z.object({ kind: z.enum(['folder', 'manifest']), path: PathString }).strict(),

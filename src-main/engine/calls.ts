@@ -6,6 +6,7 @@ import { initBackend } from './backend';
 import { demoProjectDir, readRecent } from './config';
 import { summarize } from './data/image-set';
 import { loadDemoPneumonia } from './data/importers/medmnist';
+import { addMarker, decorrelatedRates } from './data/synthetic/marker';
 import { EngineError } from './jobs/errors';
 import type { EngineCallName, EngineCalls } from './protocol';
 import { saveImageSet } from './project/dataset-io';
@@ -13,8 +14,32 @@ import type { ProjectStore } from './project/store';
 import { resourcesDir } from './resources';
 import { viewFile } from './data/inspect';
 import { previewImport } from './data/importers/files';
+import { attachModel, modelRecord, projectModel } from './models/project-model';
+import { modelsDir } from './resources';
+import * as path from 'node:path';
+import type { EvaluationResult, ModelInfo } from '../api/contract';
 import { DecodeError } from './data/decoders';
-import { createProject, currentProject, openProject, projectImages } from './session';
+import { createProject, currentProject, openProject, projectImages, requireProject } from './session';
+
+async function modelInfo(store: ProjectStore): Promise<ModelInfo | null> {
+  const rec = modelRecord(store);
+  if (!rec) return null;
+  const model = await projectModel(store);
+  return {
+    name: rec.name,
+    hash: rec.hash,
+    inputSize: model.inputSize,
+    channels: model.channels,
+    classNames: model.classNames,
+    positiveClass: model.positiveClass,
+    kind: model.kind,
+    hasLayers: model.hasLayers,
+    layerNames: model.hasLayers ? model.layerNames() : [],
+    provenance: { ...rec.sidecar.provenance },
+    card: rec.card,
+    attachedAt: rec.attachedAt,
+  };
+}
 
 export type CallTable = { [K in EngineCallName]: (args: EngineCalls[K]['args']) => Promise<EngineCalls[K]['result']> };
 
@@ -52,7 +77,15 @@ export async function openDemoProject(): Promise<ProjectStore> {
     }
   }
   const store = await createProject(dir, 'Demo: PneumoniaMNIST');
-  await saveImageSet(store, loadDemoPneumonia(resourcesDir()), { kind: 'demo', description: 'Bundled PneumoniaMNIST (MedMNIST v2, CC BY 4.0)' });
+  // A known confounder for the bias audit: a burned-in marker on half of the test images of
+  // each class (independent of the label). A model that learned the marker as a shortcut shows
+  // a subgroup gap by `marker`; a clean model does not.
+  const set = addMarker(loadDemoPneumonia(resourcesDir()), { rates: { test: decorrelatedRates(0.5) }, seed: 2026 });
+  await saveImageSet(store, set, {
+    kind: 'demo',
+    description: 'Bundled PneumoniaMNIST (MedMNIST v2, CC BY 4.0); test split: a 3x3 marker burned into half of each class (attribute "marker")',
+  });
+  await attachModel(store, path.join(modelsDir(), 'pneumonia-demo'), 'pneumonia-demo');
   return store;
 }
 
@@ -78,6 +111,26 @@ export const calls: CallTable = {
       attributes: Object.fromEntries(Object.entries(set.attributes).map(([k, col]) => [k, col[i]])),
     }));
     return { total: indices.length, items };
+  },
+  'model.current': async () => {
+    const s = currentProject();
+    return s ? modelInfo(s) : null;
+  },
+  'model.attach': async ({ dir }) => {
+    const s = requireProject();
+    await attachModel(s, dir);
+    return (await modelInfo(s))!;
+  },
+  'model.attachDemo': async ({ which }) => {
+    const s = requireProject();
+    await attachModel(s, path.join(modelsDir(), `${which}-demo`), `${which}-demo`);
+    return (await modelInfo(s))!;
+  },
+  'model.evaluation': async ({ split }) => {
+    const s = requireProject();
+    const a = s.manifest.artefacts[`evaluation-${split}`];
+    if (!a?.blob) return null;
+    return JSON.parse((await s.readBlob(a.blob)).toString('utf8')) as EvaluationResult;
   },
   'dataset.previewImport': async ({ kind, path: source }) => previewImport(kind, source),
   'image.view': async ({ path: file, ...opts }) => {

@@ -31,4 +31,5 @@ export async function rememberProject(dir: string, name: string): Promise<void> 
   await writeFileAtomic(recentFile(), JSON.stringify(list.slice(0, 20), null, 2));
 }
 
-export const demoProjectDir = (): string => path.join(appHome(), 'projects', 'demo');
+/** Versioned, so that a demo project made by an older release is not reused. */
+export const demoProjectDir = (): string => path.join(appHome(), 'projects', 'demo-v2');

@@ -15,6 +15,10 @@ export const FORWARDED_METHODS = [
   'dataset.items',
   'dataset.thumbnails',
   'dataset.previewImport',
+  'model.current',
+  'model.attach',
+  'model.attachDemo',
+  'model.evaluation',
   'image.view',
 ] as const;
 export type ForwardedMethod = (typeof FORWARDED_METHODS)[number];

@@ -3,10 +3,12 @@
 import { JobRegistry } from './registry';
 import { selftestJob } from './selftest';
 import { importDatasetJob } from './import-dataset';
+import { evaluateModelJob } from './evaluate-model';
 
 export function createJobRegistry(): JobRegistry {
   const registry = new JobRegistry();
   registry.register(selftestJob);
   registry.register(importDatasetJob);
+  registry.register(evaluateModelJob);
   return registry;
 }

@@ -1,0 +1,39 @@
+// Model screen in browser mode: the demo model is evaluated with intervals, ROC and
+// reliability plots, and the subgroup table; the shortcut model's marker gap is flagged.
+import { expect, test } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { serveBuiltApp, type ServedApp } from '../helpers/serve';
+
+let app: ServedApp;
+
+test.beforeAll(async () => {
+  app = await serveBuiltApp({ XRAY_AUDIT_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'xa-e2e-model-')) });
+});
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+test('evaluate the demo model and read the subgroup table', async ({ page }) => {
+  await page.goto(app.loginUrl);
+  await page.getByTestId('open-demo').click();
+  await expect(page.getByTestId('dataset-count')).toHaveText('3166');
+  await page.getByTestId('nav-model').click();
+  await expect(page.getByTestId('model-name')).toHaveText('pneumonia-demo');
+  await page.getByTestId('evaluate').click();
+  const auc = page.getByTestId('metrics-table').locator('[data-metric="rocAuc"] td');
+  await expect(auc).toContainText(/0\.9[3-9]\d/, { timeout: 60_000 });
+  await expect(auc).toContainText('–'); // the interval
+  const marker = page.getByTestId('subgroup-table').locator('[data-attribute="marker"]');
+  await expect(marker).toHaveAttribute('data-flagged', 'false');
+  await expect(marker).toContainText('marker=present');
+  fs.mkdirSync('test-results/artifacts', { recursive: true });
+  await page.screenshot({ path: 'test-results/artifacts/model-evaluation.png', fullPage: true });
+
+  await page.getByTestId('use-demo-shortcut').click();
+  await expect(page.getByTestId('model-name')).toHaveText('shortcut-demo');
+  await page.getByTestId('evaluate').click();
+  await expect(page.getByTestId('subgroup-table').locator('[data-attribute="marker"]')).toHaveAttribute('data-flagged', 'true', { timeout: 60_000 });
+  await page.screenshot({ path: 'test-results/artifacts/model-shortcut-flagged.png', fullPage: true });
+});
