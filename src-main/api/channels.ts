@@ -17,6 +17,7 @@ export const API_METHODS = [
   'model.current',
   'model.attach',
   'model.attachDemo',
+  'model.attachTrained',
   'model.evaluation',
   'image.view',
 ] as const;

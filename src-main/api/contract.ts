@@ -5,8 +5,9 @@ import { z } from 'zod';
 import type { ApiEvent, ApiMethod } from './channels';
 import type { BinaryEvaluation } from '../engine/metrics/evaluate';
 import type { SubgroupAudit } from '../engine/metrics/subgroups';
+import { TrainClassifierParamsSchema } from './schemas/training';
 
-export const JobKindSchema = z.enum(['selftest', 'import-dataset', 'evaluate-model']);
+export const JobKindSchema = z.enum(['selftest', 'import-dataset', 'evaluate-model', 'train-classifier']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 /** Parameters of each job kind. */
@@ -43,6 +44,7 @@ export const JobParamsSchemas = {
       seed: z.number().int().default(1),
     })
     .strict(),
+  'train-classifier': TrainClassifierParamsSchema,
 } satisfies Record<JobKind, z.ZodType>;
 
 export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
@@ -186,6 +188,7 @@ export const SubmitJobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('selftest'), params: JobParamsSchemas.selftest }).strict(),
   z.object({ kind: z.literal('import-dataset'), params: JobParamsSchemas['import-dataset'] }).strict(),
   z.object({ kind: z.literal('evaluate-model'), params: JobParamsSchemas['evaluate-model'] }).strict(),
+  z.object({ kind: z.literal('train-classifier'), params: JobParamsSchemas['train-classifier'] }).strict(),
 ]);
 export type SubmitJob = z.input<typeof SubmitJobSchema>;
 
@@ -229,6 +232,7 @@ export const ApiSchemas = {
   'model.current': { request: Empty, response: ModelInfoSchema.nullable() },
   'model.attach': { request: z.object({ dir: PathString }).strict(), response: ModelInfoSchema },
   'model.attachDemo': { request: z.object({ which: z.enum(['pneumonia', 'shortcut']) }).strict(), response: ModelInfoSchema },
+  'model.attachTrained': { request: z.object({ name: z.string().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/) }).strict(), response: ModelInfoSchema },
   'model.evaluation': {
     request: z.object({ split: z.enum(['train', 'val', 'test']) }).strict(),
     response: EvaluationResultSchema.nullable(),

@@ -7,6 +7,8 @@ import { selftestCommand } from './commands/selftest';
 import { serveCommand } from './commands/serve';
 import { inspectCommand } from './commands/inspect';
 import { importCommand } from './commands/import';
+import { trainCommand } from './commands/train';
+import { evaluateCommand } from './commands/evaluate';
 import { EngineHost } from '../engine/host';
 import { spawnWorkerThread } from '../engine/spawn';
 import { toErrorInfo } from '../engine/jobs/errors';
@@ -17,6 +19,8 @@ registry.register(selftestCommand);
 registry.register(serveCommand);
 registry.register(inspectCommand);
 registry.register(importCommand);
+registry.register(trainCommand);
+registry.register(evaluateCommand);
 
 function usage(): string {
   const lines = registry.all().map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);

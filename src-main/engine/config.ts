@@ -32,4 +32,4 @@ export async function rememberProject(dir: string, name: string): Promise<void> 
 }
 
 /** Versioned, so that a demo project made by an older release is not reused. */
-export const demoProjectDir = (): string => path.join(appHome(), 'projects', 'demo-v2');
+export const demoProjectDir = (): string => path.join(appHome(), 'projects', 'demo-v3');

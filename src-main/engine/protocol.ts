@@ -18,6 +18,7 @@ export const FORWARDED_METHODS = [
   'model.current',
   'model.attach',
   'model.attachDemo',
+  'model.attachTrained',
   'model.evaluation',
   'image.view',
 ] as const;

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 
 const bin = path.resolve(__dirname, '../../bin/xray-audit.js');
 
@@ -39,5 +41,27 @@ describe('xray-audit CLI', () => {
     const r2 = spawnSync(process.execPath, [bin, 'selftest', '--steps', 'abc', '--json'], { encoding: 'utf8' });
     expect(r2.status).toBe(1);
     expect(JSON.parse(r2.stdout).error.code).toBe('invalid_request');
+  });
+
+  it('evaluate --json on the demo project gives metrics with intervals and the subgroup table', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-cli-'));
+    const out = execFileSync(process.execPath, [bin, 'evaluate', '--demo', '--bootstrap', '100', '--json'], { encoding: 'utf8', env: { ...process.env, XRAY_AUDIT_HOME: home } });
+    const r = JSON.parse(out);
+    expect(r.split).toBe('test');
+    expect(r.evaluation.metrics.rocAuc.value).toBeGreaterThan(0.93);
+    expect(r.evaluation.metrics.rocAuc.lo).toBeLessThan(r.evaluation.metrics.rocAuc.value);
+    expect(r.subgroups.attributes[0].key).toBe('marker');
+  });
+
+  it('import and inspect real files', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-cli-'));
+    const dicom = path.resolve(process.cwd(), '../shared/data/dicom');
+    const out = JSON.parse(execFileSync(process.execPath, [bin, 'inspect', path.join(dicom, 'CT_small.dcm'), path.join(dicom, 'MR_truncated.dcm'), '--json'], { encoding: 'utf8' }));
+    const ref = JSON.parse(fs.readFileSync(path.join(dicom, 'reference.json'), 'utf8'));
+    expect(out[0].frame0.sha256).toBe(ref['CT_small.dcm'].frame0.sha256);
+    expect(out[1].error.reason).toMatch(/pixel data ends at byte/);
+    const proj = path.join(home, 'p');
+    const imp = JSON.parse(execFileSync(process.execPath, [bin, 'import', '--project', proj, '--source', path.resolve('resources/pneumoniamnist.npz'), '--json'], { encoding: 'utf8', env: { ...process.env, XRAY_AUDIT_HOME: home } }));
+    expect(imp.imported).toBe(3166);
   });
 });

@@ -21,7 +21,7 @@ test('open the demo project and browse its images', async ({ page }) => {
   await page.getByTestId('nav-projects').click();
   await page.getByTestId('open-demo').click();
   await expect(page).toHaveURL(/#\/dataset$/);
-  await expect(page.getByTestId('dataset-count')).toHaveText('3166');
+  await expect(page.getByTestId('dataset-count')).toHaveText('3634');
   await expect(page.getByTestId('thumb-0').locator('img')).toBeVisible();
   // Virtualised: far fewer cells than images exist in the DOM.
   const cells = await page.locator('.thumb').count();

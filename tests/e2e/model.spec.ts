@@ -18,7 +18,7 @@ test.afterAll(async () => {
 test('evaluate the demo model and read the subgroup table', async ({ page }) => {
   await page.goto(app.loginUrl);
   await page.getByTestId('open-demo').click();
-  await expect(page.getByTestId('dataset-count')).toHaveText('3166');
+  await expect(page.getByTestId('dataset-count')).toHaveText('3634');
   await page.getByTestId('nav-model').click();
   await expect(page.getByTestId('model-name')).toHaveText('pneumonia-demo');
   await page.getByTestId('evaluate').click();
@@ -36,4 +36,19 @@ test('evaluate the demo model and read the subgroup table', async ({ page }) => 
   await page.getByTestId('evaluate').click();
   await expect(page.getByTestId('subgroup-table').locator('[data-attribute="marker"]')).toHaveAttribute('data-flagged', 'true', { timeout: 60_000 });
   await page.screenshot({ path: 'test-results/artifacts/model-shortcut-flagged.png', fullPage: true });
+});
+
+test('train a small classifier on the project with live curves, then audit it', async ({ page }) => {
+  await page.goto(app.loginUrl);
+  await page.getByTestId('open-demo').click();
+  await page.getByTestId('nav-model').click();
+  await page.getByTestId('train-name').fill('tiny');
+  await page.getByTestId('train-epochs').fill('2');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-job')).toHaveAttribute('data-status', 'running');
+  await expect(page.getByTestId('train-panel').locator('svg.chart').first()).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('train-job')).toHaveAttribute('data-status', 'succeeded', { timeout: 120_000 });
+  await page.getByTestId('train-panel').screenshot({ path: 'test-results/artifacts/model-training.png' });
+  await page.getByTestId('train-use').click();
+  await expect(page.getByTestId('model-name')).toHaveText('tiny');
 });

@@ -68,3 +68,24 @@ export function summarize(set: ImageSet): {
   }
   return { total: set.labels.length, perClass, perSplit, perAttribute };
 }
+
+/** The images of `a` then those of `b` (same size and classes); attributes missing on one side are null. */
+export function concatSets(a: ImageSet, b: ImageSet): ImageSet {
+  if (a.size !== b.size || a.classNames.join('\n') !== b.classNames.join('\n')) throw new Error('concatSets: sets differ in image size or classes');
+  const keys = [...new Set([...Object.keys(a.attributes), ...Object.keys(b.attributes)])];
+  const images = new Uint8Array(a.images.length + b.images.length);
+  images.set(a.images);
+  images.set(b.images, a.images.length);
+  const labels = new Int32Array(a.labels.length + b.labels.length);
+  labels.set(a.labels);
+  labels.set(b.labels, a.labels.length);
+  const col = (s: ImageSet, k: string): (string | null)[] => s.attributes[k] ?? s.ids.map(() => null);
+  return {
+    ...a,
+    images,
+    labels,
+    ids: [...a.ids, ...b.ids],
+    split: [...a.split, ...b.split],
+    attributes: Object.fromEntries(keys.map((k) => [k, [...col(a, k), ...col(b, k)]])),
+  };
+}

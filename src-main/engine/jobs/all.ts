@@ -4,11 +4,13 @@ import { JobRegistry } from './registry';
 import { selftestJob } from './selftest';
 import { importDatasetJob } from './import-dataset';
 import { evaluateModelJob } from './evaluate-model';
+import { trainClassifierJob } from './train-classifier';
 
 export function createJobRegistry(): JobRegistry {
   const registry = new JobRegistry();
   registry.register(selftestJob);
   registry.register(importDatasetJob);
   registry.register(evaluateModelJob);
+  registry.register(trainClassifierJob);
   return registry;
 }

@@ -1,24 +1,12 @@
 // ImageSet rows -> float batches. Augmentation runs in plain JS on the uint8 pixels: it is cheap
 // at these sizes, exactly reproducible from a seed, and needs no image kernels from the backend.
 import * as tf from '@tensorflow/tfjs';
-import { z } from 'zod';
 import type { ImageSet } from '../data/image-set';
 import type { Rng } from '../data/synthetic/rng';
 import type { AuditedModel } from './audited-model';
 
-export const AugmentSchema = z
-  .object({
-    /** Largest shift, as a fraction of the image side (edges are replicated). */
-    shift: z.number().min(0).max(0.3).default(0.08),
-    /** Random horizontal flips: off by default, chest X-rays are not left-right symmetric. */
-    flip: z.boolean().default(false),
-    /** Largest additive brightness change, as a fraction of full scale. */
-    brightness: z.number().min(0).max(0.5).default(0.1),
-    /** Largest relative contrast change. */
-    contrast: z.number().min(0).max(0.5).default(0.1),
-  })
-  .strict();
-export type Augment = z.infer<typeof AugmentSchema>;
+export { AugmentSchema, type Augment } from '../../api/schemas/training';
+import type { Augment } from '../../api/schemas/training';
 
 /** Writes image `i` of the set as 0..1 floats into `out` at `offset`, augmented when asked. */
 function fillImage(set: ImageSet, i: number, out: Float32Array, offset: number, aug: Augment | null, rng: Rng | null): void {

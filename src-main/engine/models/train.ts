@@ -96,7 +96,8 @@ function sidecarFor(set: ImageSet, arch: CnnConfig, o: TrainOptions, extra: Reco
     classNames: set.classNames,
     positiveClass: set.positiveClass,
     output: 'probabilities',
-    provenance: { source: 'xray-audit train', dataset: set.name, seed: o.seed, createdAt: new Date().toISOString(), ...extra },
+    // No timestamp: retraining with the same seed then reproduces the model hash too.
+    provenance: { source: 'xray-audit train', dataset: set.name, seed: o.seed, ...extra },
     architecture: arch,
   });
 }

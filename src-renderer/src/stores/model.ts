@@ -40,5 +40,11 @@ export const useModelStore = defineStore('model', () => {
       evaluation.value = null;
     });
 
-  return { info, evaluation, error, busy, refresh, attach, attachDemo };
+  const attachTrained = (name: string): Promise<void> =>
+    guard(async () => {
+      info.value = await api.invoke('model.attachTrained', { name });
+      evaluation.value = null;
+    });
+
+  return { info, evaluation, error, busy, refresh, attach, attachDemo, attachTrained };
 });

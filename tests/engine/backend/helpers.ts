@@ -27,9 +27,10 @@ export function randn(n: number, seed: number, scale = 1): Float32Array {
 
 export const size = (shape: number[]) => shape.reduce((p, d) => p * d, 1);
 
-/** Makes sure the wasm backend with our kernels is initialised (once per test file/process). */
+/** Makes sure the wasm backend with our kernels is initialised (once per test file/process).
+ * One thread: test files run in parallel (init.spec checks the threaded build). */
 export async function setup(): Promise<void> {
-  const info = await initBackend({ prefer: 'wasm' });
+  const info = await initBackend({ prefer: 'wasm', wasmThreads: 1 });
   if (info.name !== 'wasm') throw new Error(`wasm backend unavailable: ${info.reason}`);
 }
 

@@ -13,6 +13,8 @@ interface ChildResult {
   same: boolean;
   tfBackend: string;
   sum: number;
+  /** Worst relative error of conv2d/conv2dTranspose/maxPool gradients, wasm vs cpu, in the child's build. */
+  gradErr: number | null;
 }
 
 async function init(env: Record<string, string>, prefer?: string): Promise<ChildResult> {
@@ -38,6 +40,8 @@ describe('initBackend', () => {
     expect(r.info.threads).toBe(Math.min(os.cpus().length, 8));
     expect(r.same).toBe(true); // a second call with another preference keeps the first choice
     expect(r.sum).toBe(64 * 64 * 64);
+    expect(r.gradErr).not.toBeNull(); // our kernels in the threaded build agree with cpu
+    expect(r.gradErr!).toBeLessThan(1e-4);
   });
 
   it('honours XRAY_AUDIT_BACKEND=cpu', async () => {
@@ -51,7 +55,8 @@ describe('initBackend', () => {
   it('the prefer option wins over the environment; XRAY_AUDIT_WASM_THREADS=1 gives single-threaded SIMD', async () => {
     const r = await init({ XRAY_AUDIT_BACKEND: 'cpu', XRAY_AUDIT_WASM_THREADS: '1' }, 'wasm');
     expect(r.info).toMatchObject({ name: 'wasm', threads: 1 });
-    expect(r.info.reason).toMatch(/^requested wasm.*SIMD, 1 thread/);
+    expect(r.info.reason).toMatch(/^requested wasm \(setting\).*SIMD, 1 thread/);
+    expect(r.gradErr!).toBeLessThan(1e-4);
   });
 
   it('a requested but unavailable tensorflow falls back down the ladder, with the reason', async () => {

@@ -100,7 +100,7 @@ describe('import-dataset job', () => {
 
   it('imports the demo npz and opens the demo project', async () => {
     const demo = await host.call('projects.openDemo', {});
-    expect(demo.dataset!.count).toBe(3166);
+    expect(demo.dataset!.count).toBe(3634); // 3,166 images plus a marked copy of the 468 test images
     const again = await host.call('projects.openDemo', {});
     expect(again.id).toBe(demo.id);
     const recent = await host.call('projects.recent', {});

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { afterAll } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend';
 import { select, type ImageSet } from '../../../src-main/engine/data/image-set';
 import { loadDemoPneumonia } from '../../../src-main/engine/data/importers/medmnist';
@@ -17,8 +18,15 @@ export async function setupBackend(): Promise<string> {
   return info.name;
 }
 
+const temps: string[] = [];
+// Registered while each spec file is collected (the file imports this module).
+afterAll(() => temps.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+/** A fresh temp folder, removed after the spec file's tests. */
 export function tempDir(prefix = 'xa-models-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
 }
 
 let demo: ImageSet | null = null;

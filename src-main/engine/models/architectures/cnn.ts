@@ -3,34 +3,10 @@
 // output (Grad-CAM's usual layer), `pool` the global average, `logits` the class scores before
 // the softmax `probs`. Every block output (`stage{s}_block{b}`) is a cut point of the graph.
 import * as tf from '@tensorflow/tfjs';
-import { z } from 'zod';
 import { EngineError } from '../../jobs/errors';
 
-const fields = {
-  family: z.enum(['plain', 'residual']),
-  inputSize: z.number().int().min(28).max(128),
-  channels: z.union([z.literal(1), z.literal(3)]),
-  /** Filters per stage; each stage after the first halves the resolution (max pooling). */
-  widths: z.array(z.number().int().min(4).max(256)).min(1).max(6),
-  /** Two-conv blocks per stage. */
-  blocksPerStage: z.number().int().min(1).max(4),
-  /** Stride of the first conv: 2 makes 128 px inputs affordable. */
-  stemStride: z.union([z.literal(1), z.literal(2)]),
-  batchNorm: z.boolean(),
-  /** Dropout before the classifier; not seeded by tfjs, so runs with dropout > 0 are not bit-reproducible. */
-  dropout: z.number().min(0).max(0.9),
-  numClasses: z.number().int().min(2).max(100),
-  /** Seeds the weight initialisers. */
-  seed: z.number().int().min(0),
-};
-
-/** A complete architecture config (what a trained model's sidecar records). */
-export const CnnConfigSchema = z.object(fields).strict();
-export type CnnConfig = z.infer<typeof CnnConfigSchema>;
-
-/** Overrides of the defaults, all optional and without defaults of their own (so callers can fill size, classes and seed). */
-export const CnnOptionsSchema = z.object(fields).partial().strict();
-export type CnnConfigInput = z.input<typeof CnnOptionsSchema>;
+export { CnnConfigSchema, CnnOptionsSchema, type CnnConfig, type CnnConfigInput } from '../../../api/schemas/training';
+import { CnnConfigSchema, type CnnConfig, type CnnConfigInput } from '../../../api/schemas/training';
 
 export const CNN_DEFAULTS: CnnConfig = {
   family: 'residual',
