@@ -19,6 +19,9 @@ export const API_METHODS = [
   'model.attachDemo',
   'model.attachTrained',
   'model.evaluation',
+  'report.list',
+  'report.file',
+  'report.printPdf',
   'image.view',
 ] as const;
 export const API_EVENTS = ['job.update'] as const;

@@ -7,7 +7,7 @@ import type { BinaryEvaluation } from '../engine/metrics/evaluate';
 import type { SubgroupAudit } from '../engine/metrics/subgroups';
 import { TrainClassifierParamsSchema } from './schemas/training';
 
-export const JobKindSchema = z.enum(['selftest', 'import-dataset', 'evaluate-model', 'train-classifier']);
+export const JobKindSchema = z.enum(['selftest', 'import-dataset', 'evaluate-model', 'train-classifier', 'export-report']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 /** Parameters of each job kind. */
@@ -45,6 +45,14 @@ export const JobParamsSchemas = {
     })
     .strict(),
   'train-classifier': TrainClassifierParamsSchema,
+  'export-report': z
+    .object({
+      split: z.enum(['train', 'val', 'test']).default('test'),
+      casesPerKind: z.number().int().min(0).max(10).default(2),
+      /** 'chromium': print the PDF in the engine; 'none': the desktop app prints it with Electron. */
+      pdf: z.enum(['chromium', 'none']).default('chromium'),
+    })
+    .strict(),
 } satisfies Record<JobKind, z.ZodType>;
 
 export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
@@ -134,6 +142,7 @@ export const DatasetItemSchema = z.object({
 export type DatasetItem = z.infer<typeof DatasetItemSchema>;
 
 const PathString = z.string().min(1).max(4096);
+const ReportId = z.string().regex(/^[0-9TZ-]{10,40}$/);
 
 export const ModelInfoSchema = z.object({
   name: z.string(),
@@ -189,6 +198,7 @@ export const SubmitJobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('import-dataset'), params: JobParamsSchemas['import-dataset'] }).strict(),
   z.object({ kind: z.literal('evaluate-model'), params: JobParamsSchemas['evaluate-model'] }).strict(),
   z.object({ kind: z.literal('train-classifier'), params: JobParamsSchemas['train-classifier'] }).strict(),
+  z.object({ kind: z.literal('export-report'), params: JobParamsSchemas['export-report'] }).strict(),
 ]);
 export type SubmitJob = z.input<typeof SubmitJobSchema>;
 
@@ -237,6 +247,15 @@ export const ApiSchemas = {
     request: z.object({ split: z.enum(['train', 'val', 'test']) }).strict(),
     response: EvaluationResultSchema.nullable(),
   },
+  'report.list': {
+    request: Empty,
+    response: z.array(z.object({ reportId: z.string(), files: z.array(z.string()), findings: z.array(z.string()) })),
+  },
+  'report.file': {
+    request: z.object({ reportId: ReportId, file: z.enum(['report.html', 'report.pdf', 'report.json']) }).strict(),
+    response: z.object({ name: z.string(), mime: z.string(), base64: z.string() }),
+  },
+  'report.printPdf': { request: z.object({ reportId: ReportId }).strict(), response: z.object({ file: z.string() }) },
   'dataset.previewImport': {
     request: z.object({ kind: z.enum(['folder', 'manifest']), path: PathString }).strict(),
     response: z.object({

@@ -6,6 +6,7 @@ import { spawnWorkerThread } from '../engine/spawn';
 import { createHandlers } from '../api/handlers';
 import { handleAppProtocol, registerAppSchemeAsPrivileged } from './protocol';
 import { registerIpc } from './ipc';
+import { printReportPdf } from './pdf';
 import { mainWindowOptions } from './window-options';
 import { APP_ORIGIN, isAllowedExternalUrl, isAllowedNavigation } from './security';
 
@@ -41,7 +42,9 @@ void app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   handleAppProtocol(path.join(__dirname, '../renderer'));
-  registerIpc(createHandlers(engine, 'ipc'), engine);
+  const handlers = createHandlers(engine, 'ipc');
+  handlers['report.printPdf'] = ({ reportId }) => printReportPdf(engine, reportId);
+  registerIpc(handlers, engine);
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([
       { role: 'fileMenu' },

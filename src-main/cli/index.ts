@@ -9,6 +9,7 @@ import { inspectCommand } from './commands/inspect';
 import { importCommand } from './commands/import';
 import { trainCommand } from './commands/train';
 import { evaluateCommand } from './commands/evaluate';
+import { auditCommand, demoCommand } from './commands/audit';
 import { EngineHost } from '../engine/host';
 import { spawnWorkerThread } from '../engine/spawn';
 import { toErrorInfo } from '../engine/jobs/errors';
@@ -21,6 +22,8 @@ registry.register(inspectCommand);
 registry.register(importCommand);
 registry.register(trainCommand);
 registry.register(evaluateCommand);
+registry.register(auditCommand);
+registry.register(demoCommand);
 
 function usage(): string {
   const lines = registry.all().map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);

@@ -16,6 +16,7 @@ import { viewFile } from './data/inspect';
 import { previewImport } from './data/importers/files';
 import { attachModel, modelRecord, projectModel } from './models/project-model';
 import { modelsDir } from './resources';
+import { listReports, printReportWithChromium, readReportFile, reportDir } from './report/files';
 import * as path from 'node:path';
 import type { EvaluationResult, ModelInfo } from '../api/contract';
 import { DecodeError } from './data/decoders';
@@ -97,6 +98,7 @@ export async function openDemoProject(): Promise<ProjectStore> {
 
 export const calls: CallTable = {
   backendInfo: async () => initBackend(),
+  reportDir: async ({ reportId }) => ({ dir: reportDir(requireProject(), reportId) }),
   'projects.recent': async () => readRecent(),
   'projects.current': async () => {
     const s = currentProject();
@@ -143,6 +145,9 @@ export const calls: CallTable = {
     if (!a?.blob) return null;
     return JSON.parse((await s.readBlob(a.blob)).toString('utf8')) as EvaluationResult;
   },
+  'report.list': async () => listReports(requireProject()),
+  'report.file': async ({ reportId, file }) => readReportFile(requireProject(), reportId, file),
+  'report.printPdf': async ({ reportId }) => printReportWithChromium(requireProject(), reportId),
   'dataset.previewImport': async ({ kind, path: source }) => previewImport(kind, source),
   'image.view': async ({ path: file, ...opts }) => {
     try {

@@ -20,12 +20,19 @@ export const FORWARDED_METHODS = [
   'model.attachDemo',
   'model.attachTrained',
   'model.evaluation',
+  'report.list',
+  'report.file',
+  'report.printPdf',
   'image.view',
 ] as const;
 export type ForwardedMethod = (typeof FORWARDED_METHODS)[number];
 
 /** Request/response engine calls (no progress; quick). */
-export type EngineCalls = { backendInfo: { args: Record<string, never>; result: BackendInfo } } & {
+export type EngineCalls = {
+  backendInfo: { args: Record<string, never>; result: BackendInfo };
+  /** Where a report's files are (the desktop app prints its PDF with Electron). */
+  reportDir: { args: { reportId: string }; result: { dir: string } };
+} & {
   [M in ForwardedMethod]: { args: z.infer<(typeof ApiSchemas)[M]['request']>; result: ApiResponse<M> };
 };
 export type EngineCallName = keyof EngineCalls;

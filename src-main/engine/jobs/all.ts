@@ -5,6 +5,7 @@ import { selftestJob } from './selftest';
 import { importDatasetJob } from './import-dataset';
 import { evaluateModelJob } from './evaluate-model';
 import { trainClassifierJob } from './train-classifier';
+import { exportReportJob } from './export-report';
 
 export function createJobRegistry(): JobRegistry {
   const registry = new JobRegistry();
@@ -12,5 +13,6 @@ export function createJobRegistry(): JobRegistry {
   registry.register(importDatasetJob);
   registry.register(evaluateModelJob);
   registry.register(trainClassifierJob);
+  registry.register(exportReportJob);
   return registry;
 }

@@ -1,6 +1,9 @@
 // Evaluates the project's model on a split: metrics with bootstrap intervals, ROC, calibration,
 // and the subgroup audit over every attribute column. The result is saved in the project.
+import type { z } from 'zod';
 import type { JobDefinition } from './registry';
+import type { JobContext } from './context';
+import type { EvaluationResult, JobParamsSchemas } from '../../api/contract';
 import { EngineError } from './errors';
 import { requireProject, projectImages } from '../session';
 import { positiveLabels, projectModel } from '../models/project-model';
@@ -20,10 +23,10 @@ function auditableColumns(attributes: Record<string, (string | null)[]>, indices
   return out;
 }
 
-export const evaluateModelJob: JobDefinition<'evaluate-model'> = {
-  kind: 'evaluate-model',
-  title: (p) => `Evaluate on ${p.split}`,
-  async run(params, ctx) {
+export type EvaluateParams = z.infer<(typeof JobParamsSchemas)['evaluate-model']>;
+
+/** Evaluates the open project's model and saves the result in the project. */
+export async function evaluateProject(params: EvaluateParams, ctx: JobContext): Promise<EvaluationResult> {
     const store = requireProject();
     const set = await projectImages();
     const model = await projectModel(store);
@@ -44,7 +47,7 @@ export const evaluateModelJob: JobDefinition<'evaluate-model'> = {
     const subgroups = Object.keys(columns).length
       ? auditSubgroups(probs, labels, columns, { threshold: params.threshold, minGroupSize: params.minGroupSize, bootstrap })
       : null;
-    const result = {
+    const result: EvaluationResult = {
       split: params.split,
       modelHash: model.hash,
       datasetHash: store.manifest.dataset?.contentHash ?? null,
@@ -59,5 +62,20 @@ export const evaluateModelJob: JobDefinition<'evaluate-model'> = {
       m.artefacts[`evaluation-${params.split}`] = { kind: 'evaluation', blob, meta: { split: params.split, modelHash: model.hash, datasetHash: result.datasetHash, at: result.evaluatedAt } };
     });
     return result;
-  },
+}
+
+/** The saved evaluation of a split, if it was made with the current model and data. */
+export async function savedEvaluation(split: EvaluateParams['split']): Promise<EvaluationResult | null> {
+  const store = requireProject();
+  const a = store.manifest.artefacts[`evaluation-${split}`];
+  if (!a?.blob) return null;
+  const r = JSON.parse((await store.readBlob(a.blob)).toString('utf8')) as EvaluationResult;
+  const modelHash = (store.manifest.artefacts.model?.meta as { hash?: string } | undefined)?.hash;
+  return r.modelHash === modelHash && r.datasetHash === store.manifest.dataset?.contentHash ? r : null;
+}
+
+export const evaluateModelJob: JobDefinition<'evaluate-model'> = {
+  kind: 'evaluate-model',
+  title: (p) => `Evaluate on ${p.split}`,
+  run: (params, ctx) => evaluateProject(params, ctx),
 };

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
+import { execFileSync } from 'node:child_process';
 import { EngineHost } from '../../../src-main/engine/host';
 import { spawnInProcess } from '../../../src-main/engine/spawn';
 import { mapFile } from '../data/fuzz-mutators';
@@ -107,5 +108,17 @@ describe('PHI canary', () => {
     expect(JSON.stringify(info)).not.toContain(CANARY);
     const items = await host.call('dataset.items', { offset: 0, limit: 10 });
     expect(JSON.stringify(items)).not.toContain(CANARY);
+
+    // The exported report (HTML, JSON, PDF) carries no identifier either.
+    await host.call('model.attachDemo', { which: 'pneumonia' });
+    const split = (Object.entries(info!.dataset!.perSplit).sort((a, b) => b[1] - a[1])[0][0]) as 'train' | 'val' | 'test';
+    const exp = host.submit('export-report', { split, casesPerKind: 2, pdf: 'chromium' }, 'report');
+    const rep = await host.wait(exp.id);
+    expect(rep.error).toBeNull();
+    const out = (rep.result as { files: { html: string; json: string; pdf: string | null } }).files;
+    expect(out.pdf).not.toBeNull();
+    for (const f of [out.html, out.json, out.pdf!]) expect(fs.readFileSync(f).includes(CANARY), f).toBe(false);
+    expect(execFileSync('pdftotext', [out.pdf!, '-'], { encoding: 'utf8' })).not.toContain(CANARY);
+    expect(fs.readFileSync(out.html, 'utf8')).toContain('Patient identifiers: none included');
   });
 });
