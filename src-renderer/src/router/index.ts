@@ -12,5 +12,9 @@ export const SCREENS = [
 
 export const router = createRouter({
   history: createWebHashHistory(),
-  routes: [{ path: '/', redirect: '/projects' }, ...SCREENS.map(({ path, name, component }) => ({ path, name, component }))],
+  routes: [
+    { path: '/', redirect: '/projects' },
+    ...SCREENS.map(({ path, name, component }) => ({ path, name, component })),
+    { path: '/explain/:view', name: 'explain-view', component: () => import('../screens/explain/ExplainScreen.vue') },
+  ],
 });
