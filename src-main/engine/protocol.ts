@@ -1,31 +1,16 @@
 // Messages between the engine host (main process / CLI) and the engine worker.
 import type { z } from 'zod';
 import type { ApiResponse, ApiSchemas, AppInfo, EngineErrorInfo, JobKind } from '../api/contract';
+import { API_METHODS, type ApiMethod } from '../api/channels';
 import type { ProgressUpdate } from './jobs/context';
 
 export type BackendInfo = AppInfo['backend'];
 
-/** API methods answered by the engine worker itself (the main process only forwards them). */
-export const FORWARDED_METHODS = [
-  'projects.recent',
-  'projects.current',
-  'projects.create',
-  'projects.open',
-  'projects.openDemo',
-  'dataset.items',
-  'dataset.thumbnails',
-  'dataset.previewImport',
-  'model.current',
-  'model.attach',
-  'model.attachDemo',
-  'model.attachTrained',
-  'model.evaluation',
-  'report.list',
-  'report.file',
-  'report.printPdf',
-  'image.view',
-] as const;
-export type ForwardedMethod = (typeof FORWARDED_METHODS)[number];
+/** API methods the main process answers itself; every other method goes to the engine worker. */
+const MAIN_METHODS = ['app.info', 'jobs.submit', 'jobs.cancel', 'jobs.list', 'jobs.get'] as const;
+type MainMethod = (typeof MAIN_METHODS)[number];
+export type ForwardedMethod = Exclude<ApiMethod, MainMethod>;
+export const FORWARDED_METHODS = API_METHODS.filter((m): m is ForwardedMethod => !(MAIN_METHODS as readonly string[]).includes(m));
 
 /** Request/response engine calls (no progress; quick). */
 export type EngineCalls = {
