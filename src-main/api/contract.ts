@@ -6,8 +6,9 @@ import type { ApiEvent, ApiMethod } from './channels';
 import type { BinaryEvaluation } from '../engine/metrics/evaluate';
 import type { SubgroupAudit } from '../engine/metrics/subgroups';
 import { TrainClassifierParamsSchema } from './schemas/training';
+import { CausalFeaturesParamsSchema } from './schemas/causal-features';
 
-export const JobKindSchema = z.enum(['selftest', 'import-dataset', 'evaluate-model', 'train-classifier', 'export-report']);
+export const JobKindSchema = z.enum(['selftest', 'import-dataset', 'evaluate-model', 'train-classifier', 'export-report', 'causal-features']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 /** Parameters of each job kind. */
@@ -53,6 +54,7 @@ export const JobParamsSchemas = {
       pdf: z.enum(['chromium', 'none']).default('chromium'),
     })
     .strict(),
+  'causal-features': CausalFeaturesParamsSchema,
 } satisfies Record<JobKind, z.ZodType>;
 
 export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
@@ -199,6 +201,7 @@ export const SubmitJobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('evaluate-model'), params: JobParamsSchemas['evaluate-model'] }).strict(),
   z.object({ kind: z.literal('train-classifier'), params: JobParamsSchemas['train-classifier'] }).strict(),
   z.object({ kind: z.literal('export-report'), params: JobParamsSchemas['export-report'] }).strict(),
+  z.object({ kind: z.literal('causal-features'), params: JobParamsSchemas['causal-features'] }).strict(),
 ]);
 export type SubmitJob = z.input<typeof SubmitJobSchema>;
 

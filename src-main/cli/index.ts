@@ -10,6 +10,7 @@ import { importCommand } from './commands/import';
 import { trainCommand } from './commands/train';
 import { evaluateCommand } from './commands/evaluate';
 import { auditCommand, demoCommand } from './commands/audit';
+import { causalFeaturesCommand } from './commands/causal-features';
 import { EngineHost } from '../engine/host';
 import { spawnWorkerThread } from '../engine/spawn';
 import { toErrorInfo } from '../engine/jobs/errors';
@@ -24,6 +25,7 @@ registry.register(trainCommand);
 registry.register(evaluateCommand);
 registry.register(auditCommand);
 registry.register(demoCommand);
+registry.register(causalFeaturesCommand);
 
 function usage(): string {
   const lines = registry.all().map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);

@@ -6,6 +6,7 @@ import { importDatasetJob } from './import-dataset';
 import { evaluateModelJob } from './evaluate-model';
 import { trainClassifierJob } from './train-classifier';
 import { exportReportJob } from './export-report';
+import { causalFeaturesJob } from './causal-features';
 
 export function createJobRegistry(): JobRegistry {
   const registry = new JobRegistry();
@@ -14,5 +15,6 @@ export function createJobRegistry(): JobRegistry {
   registry.register(evaluateModelJob);
   registry.register(trainClassifierJob);
   registry.register(exportReportJob);
+  registry.register(causalFeaturesJob);
   return registry;
 }
