@@ -6,9 +6,10 @@ import type { ApiEvent, ApiMethod } from './channels';
 import type { BinaryEvaluation } from '../engine/metrics/evaluate';
 import type { SubgroupAudit } from '../engine/metrics/subgroups';
 import { TrainClassifierParamsSchema } from './schemas/training';
+import { CausalFactorsParamsSchema } from './schemas/causal-factors';
 import { CausalFeaturesParamsSchema } from './schemas/causal-features';
 
-export const JobKindSchema = z.enum(['selftest', 'import-dataset', 'evaluate-model', 'train-classifier', 'export-report', 'causal-features']);
+export const JobKindSchema = z.enum(['selftest', 'import-dataset', 'evaluate-model', 'train-classifier', 'export-report', 'causal-features', 'causal-factors']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 /** Parameters of each job kind. */
@@ -55,6 +56,7 @@ export const JobParamsSchemas = {
     })
     .strict(),
   'causal-features': CausalFeaturesParamsSchema,
+  'causal-factors': CausalFactorsParamsSchema,
 } satisfies Record<JobKind, z.ZodType>;
 
 export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
@@ -201,6 +203,7 @@ export const SubmitJobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('evaluate-model'), params: JobParamsSchemas['evaluate-model'] }).strict(),
   z.object({ kind: z.literal('train-classifier'), params: JobParamsSchemas['train-classifier'] }).strict(),
   z.object({ kind: z.literal('export-report'), params: JobParamsSchemas['export-report'] }).strict(),
+  z.object({ kind: z.literal('causal-factors'), params: JobParamsSchemas['causal-factors'] }).strict(),
   z.object({ kind: z.literal('causal-features'), params: JobParamsSchemas['causal-features'] }).strict(),
 ]);
 export type SubmitJob = z.input<typeof SubmitJobSchema>;
