@@ -39,15 +39,16 @@ test('evaluate the demo model and read the subgroup table', async ({ page }) => 
 });
 
 test('train a small classifier on the project with live curves, then audit it', async ({ page }) => {
+  test.setTimeout(360_000); // real training on 2,428 images: slow on a loaded 2-core machine
   await page.goto(app.loginUrl);
   await page.getByTestId('open-demo').click();
   await page.getByTestId('nav-model').click();
   await page.getByTestId('train-name').fill('tiny');
-  await page.getByTestId('train-epochs').fill('2');
+  await page.getByTestId('train-epochs').fill('1');
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-job')).toHaveAttribute('data-status', 'running');
-  await expect(page.getByTestId('train-panel').locator('svg.chart').first()).toBeVisible({ timeout: 120_000 });
-  await expect(page.getByTestId('train-job')).toHaveAttribute('data-status', 'succeeded', { timeout: 120_000 });
+  await expect(page.getByTestId('train-panel').locator('svg.chart').first()).toBeVisible({ timeout: 300_000 });
+  await expect(page.getByTestId('train-job')).toHaveAttribute('data-status', 'succeeded', { timeout: 300_000 });
   await page.getByTestId('train-panel').screenshot({ path: 'test-results/artifacts/model-training.png' });
   await page.getByTestId('train-use').click();
   await expect(page.getByTestId('model-name')).toHaveText('tiny');
