@@ -107,3 +107,32 @@ test('the viewer windows a DICOM chest X-ray and shows MONOCHROME1 inverted', as
   await page.getByTestId('viewer-open').click();
   await expect(page.getByTestId('viewer-error')).toContainText('nih_metadata.csv');
 });
+
+test('import a manifest CSV with attributes into a new project', async ({ page }) => {
+  const cxr = path.resolve(process.cwd(), '../shared/data/cxr');
+  const csv = path.join(home, 'manifest.csv');
+  fs.writeFileSync(
+    csv,
+    [
+      'path,label,sex,age_group,split',
+      `${path.join(cxr, '00000001_000.png')},Cardiomegaly,M,50-59,test`,
+      `${path.join(cxr, '00027426_000.png')},No Finding,M,50-59,test`,
+      `${path.join(cxr, 'siim_pneumothorax_sample.dcm')},Pneumothorax,F,30-39,train`,
+      `${path.join(cxr, '16747_3_1.jpg')},No Finding,F,30-39,train`,
+    ].join('\n'),
+  );
+  await page.goto(app.loginUrl);
+  await page.getByTestId('nav-projects').click();
+  await page.getByTestId('new-dir').fill(path.join(home, 'projects', 'manifest'));
+  await page.getByTestId('new-name').fill('Manifest import');
+  await page.getByTestId('create-project').click();
+  await page.getByTestId('import-kind').selectOption('manifest');
+  await page.getByTestId('import-path').fill(csv);
+  await page.getByTestId('import-preview').click();
+  await expect(page.getByTestId('import-preview-result')).toContainText('attributes: age_group, sex');
+  await page.getByTestId('import-start').click();
+  await expect(page.getByTestId('import-job')).toHaveAttribute('data-status', 'succeeded', { timeout: 60_000 });
+  await expect(page.getByTestId('dataset-count')).toHaveText('4');
+  await expect(page.getByTestId('dataset-summary')).toContainText('age_group');
+  await page.screenshot({ path: 'test-results/artifacts/dataset-manifest.png' });
+});
