@@ -6,10 +6,11 @@ import type { ApiEvent, ApiMethod } from './channels';
 import type { BinaryEvaluation } from '../engine/metrics/evaluate';
 import type { SubgroupAudit } from '../engine/metrics/subgroups';
 import { TrainClassifierParamsSchema } from './schemas/training';
+import { SaliencyParamsSchema } from './schemas/saliency';
 import { CausalFactorsParamsSchema } from './schemas/causal-factors';
 import { CausalFeaturesParamsSchema } from './schemas/causal-features';
 
-export const JobKindSchema = z.enum(['selftest', 'import-dataset', 'evaluate-model', 'train-classifier', 'export-report', 'causal-features', 'causal-factors']);
+export const JobKindSchema = z.enum(['selftest', 'import-dataset', 'evaluate-model', 'train-classifier', 'export-report', 'causal-features', 'causal-factors', 'saliency']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 /** Parameters of each job kind. */
@@ -57,6 +58,7 @@ export const JobParamsSchemas = {
     .strict(),
   'causal-features': CausalFeaturesParamsSchema,
   'causal-factors': CausalFactorsParamsSchema,
+  'saliency': SaliencyParamsSchema,
 } satisfies Record<JobKind, z.ZodType>;
 
 export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
@@ -203,6 +205,7 @@ export const SubmitJobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('evaluate-model'), params: JobParamsSchemas['evaluate-model'] }).strict(),
   z.object({ kind: z.literal('train-classifier'), params: JobParamsSchemas['train-classifier'] }).strict(),
   z.object({ kind: z.literal('export-report'), params: JobParamsSchemas['export-report'] }).strict(),
+  z.object({ kind: z.literal('saliency'), params: JobParamsSchemas['saliency'] }).strict(),
   z.object({ kind: z.literal('causal-factors'), params: JobParamsSchemas['causal-factors'] }).strict(),
   z.object({ kind: z.literal('causal-features'), params: JobParamsSchemas['causal-features'] }).strict(),
 ]);

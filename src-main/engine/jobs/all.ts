@@ -6,6 +6,7 @@ import { importDatasetJob } from './import-dataset';
 import { evaluateModelJob } from './evaluate-model';
 import { trainClassifierJob } from './train-classifier';
 import { exportReportJob } from './export-report';
+import { saliencyJob } from './saliency';
 import { causalFactorsJob } from './causal-factors';
 import { causalFeaturesJob } from './causal-features';
 
@@ -16,6 +17,7 @@ export function createJobRegistry(): JobRegistry {
   registry.register(evaluateModelJob);
   registry.register(trainClassifierJob);
   registry.register(exportReportJob);
+  registry.register(saliencyJob);
   registry.register(causalFactorsJob);
   registry.register(causalFeaturesJob);
   return registry;

@@ -1,0 +1,36 @@
+// Explain screen in browser mode: two saliency methods for one image, shown as overlays.
+import { expect, test } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { serveBuiltApp, type ServedApp } from '../helpers/serve';
+
+let app: ServedApp;
+
+test.beforeAll(async () => {
+  app = await serveBuiltApp({ XRAY_AUDIT_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'xa-e2e-explain-')) });
+});
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+test('compute gradient and InputIBA maps for one image and show the overlays', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto(app.loginUrl);
+  await page.getByTestId('open-demo').click();
+  await expect(page.getByTestId('dataset-count')).toHaveText('3634');
+  await page.getByTestId('nav-explain').click();
+  await page.getByTestId('explain-tab-saliency').click();
+  await page.getByTestId('saliency-index').fill('3000');
+  for (const m of ['integrated-gradients', 'grad-cam']) await page.getByTestId(`method-${m}`).uncheck();
+  await page.getByTestId('method-gradient').check();
+  await page.getByTestId('method-input-iba').check();
+  await page.getByTestId('saliency-run').click();
+  await expect(page.getByTestId('map-gradient').locator('img.overlay')).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByTestId('map-input-iba').locator('img.overlay')).toBeVisible();
+  await expect(page.getByTestId('map-input-iba')).toContainText('deletion AUC');
+  await page.getByTestId('saliency-opacity').fill('0.9');
+  await expect(page.getByTestId('map-gradient').locator('img.overlay')).toHaveCSS('opacity', '0.9');
+  fs.mkdirSync('test-results/artifacts', { recursive: true });
+  await page.getByTestId('saliency-view').screenshot({ path: 'test-results/artifacts/explain-saliency.png' });
+});
