@@ -6,11 +6,12 @@ import type { ApiEvent, ApiMethod } from './channels';
 import type { BinaryEvaluation } from '../engine/metrics/evaluate';
 import type { SubgroupAudit } from '../engine/metrics/subgroups';
 import { TrainClassifierParamsSchema } from './schemas/training';
+import { InvarianceAnalysisParamsSchema, InvarianceTrainParamsSchema } from './schemas/invariance';
 import { SaliencyParamsSchema } from './schemas/saliency';
 import { CausalFactorsParamsSchema } from './schemas/causal-factors';
 import { CausalFeaturesParamsSchema } from './schemas/causal-features';
 
-export const JobKindSchema = z.enum(['selftest', 'import-dataset', 'evaluate-model', 'train-classifier', 'export-report', 'causal-features', 'causal-factors', 'saliency']);
+export const JobKindSchema = z.enum(['selftest', 'import-dataset', 'evaluate-model', 'train-classifier', 'export-report', 'causal-features', 'causal-factors', 'saliency', 'invariance-train', 'invariance-analysis']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 /** Parameters of each job kind. */
@@ -59,6 +60,8 @@ export const JobParamsSchemas = {
   'causal-features': CausalFeaturesParamsSchema,
   'causal-factors': CausalFactorsParamsSchema,
   'saliency': SaliencyParamsSchema,
+  'invariance-train': InvarianceTrainParamsSchema,
+  'invariance-analysis': InvarianceAnalysisParamsSchema,
 } satisfies Record<JobKind, z.ZodType>;
 
 export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
@@ -205,6 +208,8 @@ export const SubmitJobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('evaluate-model'), params: JobParamsSchemas['evaluate-model'] }).strict(),
   z.object({ kind: z.literal('train-classifier'), params: JobParamsSchemas['train-classifier'] }).strict(),
   z.object({ kind: z.literal('export-report'), params: JobParamsSchemas['export-report'] }).strict(),
+  z.object({ kind: z.literal('invariance-analysis'), params: JobParamsSchemas['invariance-analysis'] }).strict(),
+  z.object({ kind: z.literal('invariance-train'), params: JobParamsSchemas['invariance-train'] }).strict(),
   z.object({ kind: z.literal('saliency'), params: JobParamsSchemas['saliency'] }).strict(),
   z.object({ kind: z.literal('causal-factors'), params: JobParamsSchemas['causal-factors'] }).strict(),
   z.object({ kind: z.literal('causal-features'), params: JobParamsSchemas['causal-features'] }).strict(),

@@ -10,6 +10,7 @@ import { importCommand } from './commands/import';
 import { trainCommand } from './commands/train';
 import { evaluateCommand } from './commands/evaluate';
 import { auditCommand, demoCommand } from './commands/audit';
+import { invariancesCommand } from './commands/invariances';
 import { causalFactorsCommand } from './commands/causal-factors';
 import { causalFeaturesCommand } from './commands/causal-features';
 import { EngineHost } from '../engine/host';
@@ -26,6 +27,7 @@ registry.register(trainCommand);
 registry.register(evaluateCommand);
 registry.register(auditCommand);
 registry.register(demoCommand);
+registry.register(invariancesCommand);
 registry.register(causalFactorsCommand);
 registry.register(causalFeaturesCommand);
 

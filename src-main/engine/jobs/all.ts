@@ -6,6 +6,8 @@ import { importDatasetJob } from './import-dataset';
 import { evaluateModelJob } from './evaluate-model';
 import { trainClassifierJob } from './train-classifier';
 import { exportReportJob } from './export-report';
+import { invarianceAnalysisJob } from './invariance-analysis';
+import { invarianceTrainJob } from './invariance-train';
 import { saliencyJob } from './saliency';
 import { causalFactorsJob } from './causal-factors';
 import { causalFeaturesJob } from './causal-features';
@@ -17,6 +19,8 @@ export function createJobRegistry(): JobRegistry {
   registry.register(evaluateModelJob);
   registry.register(trainClassifierJob);
   registry.register(exportReportJob);
+  registry.register(invarianceAnalysisJob);
+  registry.register(invarianceTrainJob);
   registry.register(saliencyJob);
   registry.register(causalFactorsJob);
   registry.register(causalFeaturesJob);
