@@ -6,12 +6,13 @@ import type { ApiEvent, ApiMethod } from './channels';
 import type { BinaryEvaluation } from '../engine/metrics/evaluate';
 import type { SubgroupAudit } from '../engine/metrics/subgroups';
 import { TrainClassifierParamsSchema } from './schemas/training';
+import { ExaggerationMetricsParamsSchema, GenerateSeriesParamsSchema, TrainExplainerParamsSchema } from './schemas/exaggeration';
 import { InvarianceAnalysisParamsSchema, InvarianceTrainParamsSchema } from './schemas/invariance';
 import { SaliencyParamsSchema } from './schemas/saliency';
 import { CausalFactorsParamsSchema } from './schemas/causal-factors';
 import { CausalFeaturesParamsSchema } from './schemas/causal-features';
 
-export const JobKindSchema = z.enum(['selftest', 'import-dataset', 'evaluate-model', 'train-classifier', 'export-report', 'causal-features', 'causal-factors', 'saliency', 'invariance-train', 'invariance-analysis']);
+export const JobKindSchema = z.enum(['selftest', 'import-dataset', 'evaluate-model', 'train-classifier', 'export-report', 'causal-features', 'causal-factors', 'saliency', 'invariance-train', 'invariance-analysis', 'train-explainer', 'exaggeration-series', 'exaggeration-metrics']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 /** Parameters of each job kind. */
@@ -62,6 +63,9 @@ export const JobParamsSchemas = {
   'saliency': SaliencyParamsSchema,
   'invariance-train': InvarianceTrainParamsSchema,
   'invariance-analysis': InvarianceAnalysisParamsSchema,
+  'train-explainer': TrainExplainerParamsSchema,
+  'exaggeration-series': GenerateSeriesParamsSchema,
+  'exaggeration-metrics': ExaggerationMetricsParamsSchema,
 } satisfies Record<JobKind, z.ZodType>;
 
 export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
@@ -208,6 +212,9 @@ export const SubmitJobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('evaluate-model'), params: JobParamsSchemas['evaluate-model'] }).strict(),
   z.object({ kind: z.literal('train-classifier'), params: JobParamsSchemas['train-classifier'] }).strict(),
   z.object({ kind: z.literal('export-report'), params: JobParamsSchemas['export-report'] }).strict(),
+  z.object({ kind: z.literal('exaggeration-metrics'), params: JobParamsSchemas['exaggeration-metrics'] }).strict(),
+  z.object({ kind: z.literal('exaggeration-series'), params: JobParamsSchemas['exaggeration-series'] }).strict(),
+  z.object({ kind: z.literal('train-explainer'), params: JobParamsSchemas['train-explainer'] }).strict(),
   z.object({ kind: z.literal('invariance-analysis'), params: JobParamsSchemas['invariance-analysis'] }).strict(),
   z.object({ kind: z.literal('invariance-train'), params: JobParamsSchemas['invariance-train'] }).strict(),
   z.object({ kind: z.literal('saliency'), params: JobParamsSchemas['saliency'] }).strict(),

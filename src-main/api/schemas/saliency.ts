@@ -24,7 +24,8 @@ export const GradientXInputSettingsSchema = z.object({}).strict();
 /** Smilkov et al.: n = 50 noisy copies, noise sd 15% of the input range (their 10-20%). */
 export const SmoothGradSettingsSchema = z
   .object({
-    base: z.enum(['gradient', 'gradient-x-input', 'integrated-gradients']).default('gradient'),
+    /** The wrapped method (any but SmoothGrad itself); its own settings are its defaults. */
+    base: SaliencyMethodIdSchema.exclude(['smoothgrad']).default('gradient'),
     samples: z.number().int().min(1).max(500).default(50),
     /** Noise sd as a fraction of the input range (images are 0..1). */
     noise: z.number().min(0).max(1).default(0.15),
@@ -44,7 +45,12 @@ export const IntegratedGradientsSettingsSchema = z
   .strict();
 
 /** Selvaraju et al. at the last conv block (`features` in the project's CNN family). */
-export const GradCamSettingsSchema = z.object({ layer: layer.default('features') }).strict();
+export const GradCamSettingsSchema = z
+  .object({
+    /** null: `features` when the model has it, else its last layer with [N, H, W, C] output. */
+    layer: layer.nullable().default(null),
+  })
+  .strict();
 
 /** Zeiler & Fergus: a sliding black square; window and stride default to S/7 and half of it. */
 export const OcclusionSettingsSchema = z
@@ -60,8 +66,8 @@ export const OcclusionSettingsSchema = z
 
 /** Schulz et al. 2020 (per-sample IBA), the authors' defaults. */
 const ibaFields = {
-  /** Bottleneck layer: a block output at about 1/2 of the input resolution (see iba.ts). */
-  layer: layer.default('stage1_block0'),
+  /** Bottleneck layer; null: the block output nearest to half the input resolution (`stage1_block0` in the demo models). */
+  layer: layer.nullable().default(null),
   beta: z.number().min(0).max(1000).default(10),
   steps: z.number().int().min(1).max(1000).default(10),
   lr: z.number().positive().max(100).default(1),
@@ -99,7 +105,8 @@ export const InputIbaGeneratorSchema = z
 /** Zhang et al. 2021 (seed 002): feature IBA, mask generator, input bottleneck; authors' ImageNet config. */
 export const InputIbaSettingsSchema = z
   .object({
-    layer: layer.default('stage1_block0'),
+    /** Feature bottleneck layer; null: as IBA's default. */
+    layer: layer.nullable().default(null),
     /** beta of the feature bottleneck (the authors' config uses 20). */
     featureBeta: z.number().min(0).max(1000).default(20),
     featureSteps: z.number().int().min(1).max(1000).default(10),

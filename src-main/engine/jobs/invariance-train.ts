@@ -7,10 +7,13 @@
 //
 // Wiring (for all.ts and the API contract): kind 'invariance-train', params InvarianceTrainParamsSchema.
 import * as path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
 import { InvarianceTrainParamsSchema, type InvarianceTrainParams } from '../../api/schemas/invariance';
 import { makeRng, permutation } from '../data/synthetic/rng';
 import { artefactKey, saveSurrogateToProject } from '../explain/invariance/io';
+import { argmaxRows } from '../explain/invariance/evaluate';
 import { auditedDecisions, labelsInModelSpace } from '../explain/invariance/labels';
+import type { AuditedModel } from '../models/audited-model';
 import { trainSurrogate } from '../explain/invariance/train';
 import { projectModel } from '../models/project-model';
 import { projectImages, requireProject } from '../session';
@@ -35,6 +38,14 @@ export interface InvarianceTrainResult {
   /** Per epoch: loss, the objective's terms, and the evaluation (target_accuracy, accuracy, agreement, reconstruction). */
   history: { epoch: number; loss: number; parts: Record<string, number>; eval: Record<string, number>; seconds: number }[];
   final: Record<string, number>;
+}
+
+/** The model's decisions (argmax) for a batch. */
+async function decisionsOf(model: AuditedModel, x: tf.Tensor4D): Promise<Int32Array> {
+  const p = model.predict(x);
+  const v = argmaxRows(await p.data(), p.shape[1]);
+  p.dispose();
+  return v;
 }
 
 /** Up to n rows, a seeded choice kept in index order. */
@@ -80,6 +91,7 @@ export const invarianceTrainJob = {
         trueLabels,
         audited,
         options: p.options,
+        relabel: p.options.labels === 'model' ? (x) => decisionsOf(model, x) : undefined,
         checkpointDir: path.join(store.dir, 'invariance', p.name, 'checkpoint'),
         resume: p.resume,
         keepCheckpoint: false,

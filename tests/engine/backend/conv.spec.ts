@@ -37,7 +37,7 @@ const dilatedCases: Array<[string, OpCase]> = [
   ['3x3 dilation [2,3] valid', conv([1, 11, 12, 2], [3, 3, 2, 2], 1, 'valid', [2, 3])],
 ];
 
-function convT(x: number[], f: number[], out: number[], strides: number, pad: 'same' | 'valid'): OpCase {
+function convT(x: number[], f: number[], out: number[], strides: number | [number, number], pad: 'same' | 'valid'): OpCase {
   return {
     inputs: { x: input(x, 3), f: input(f, 4, 0.5) },
     op: (t) => tf.conv2dTranspose(t.x as tf.Tensor4D, t.f as tf.Tensor4D, out as [number, number, number, number], strides, pad),
@@ -50,6 +50,8 @@ const convTCases: Array<[string, OpCase]> = [
   ['3x3 s2 valid 4x5 -> 9x11', convT([2, 4, 5, 3], [3, 3, 2, 3], [2, 9, 11, 2], 2, 'valid')],
   ['3x3 s1 same odd', convT([1, 5, 7, 2], [3, 3, 3, 2], [1, 5, 7, 3], 1, 'same')],
   ['5x5 s3 same 3x3 -> 7x8 (odd output)', convT([1, 3, 3, 2], [5, 5, 2, 2], [1, 7, 8, 2], 3, 'same')],
+  ['3x3 s[1,2] same 4x3 -> 4x6 (unequal strides)', convT([2, 4, 3, 3], [3, 3, 2, 3], [2, 4, 6, 2], [1, 2], 'same')],
+  ['1x1 s2 valid 3x3 -> 5x5 (taps fewer than phases)', convT([1, 3, 3, 2], [1, 1, 3, 2], [1, 5, 5, 3], 2, 'valid')],
 ];
 
 function depthwise(x: number[], f: number[], strides: number | [number, number], pad: 'same' | 'valid', dilations: number | [number, number] = 1): OpCase {
@@ -120,7 +122,31 @@ describe('depthwiseConv2d on wasm', () => {
   });
 });
 
+// Forward only: under a gradient tfjs unfuses these into Conv2D + add + activation.
+const fusedForwardCases: Array<[string, OpCase]> = [
+  ['fused conv2d, 1 channel, leakyRelu, s2 same', {
+    inputs: { x: input([3, 9, 8, 1], 13), f: input([3, 3, 1, 5], 14), b: input([5], 15) },
+    op: (t) => tf.fused.conv2d({ x: t.x as tf.Tensor4D, filter: t.f as tf.Tensor4D, strides: 2, pad: 'same', bias: t.b, activation: 'leakyrelu', leakyreluAlpha: 0.1 }),
+    wrt: [],
+  }],
+  ['fused conv2d, 2 channels, sigmoid, no bias, s1 valid', {
+    inputs: { x: input([2, 6, 7, 2], 16), f: input([3, 3, 2, 4], 17) },
+    op: (t) => tf.fused.conv2d({ x: t.x as tf.Tensor4D, filter: t.f as tf.Tensor4D, strides: 1, pad: 'valid', activation: 'sigmoid' }),
+    wrt: [],
+  }],
+  ['fused conv2d, 4 channels, relu6, s2 explicit pads', {
+    inputs: { x: input([2, 7, 6, 4], 18), f: input([3, 3, 4, 3], 19), b: input([3], 20) },
+    op: (t) => tf.fused.conv2d({ x: t.x as tf.Tensor4D, filter: t.f as tf.Tensor4D, strides: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]], bias: t.b, activation: 'relu6' }),
+    wrt: [],
+  }],
+];
+
 describe('fused and separable convolutions on wasm', () => {
+  for (const [name, c] of fusedForwardCases) {
+    it(`${name}: forward matches cpu`, async () => {
+      expect(await wasmVsCpu(c)).toBeLessThan(1e-4);
+    });
+  }
   for (const [name, c] of otherCases) {
     it(`${name}: forward and gradients match cpu`, async () => {
       expect(await wasmVsCpu(c)).toBeLessThan(1e-4);

@@ -5,7 +5,7 @@
 // first layer: 9); there an explicit im2col (JS) and one XNNPACK matrix product are faster.
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
-import { assertChannelsLast, call, callBuiltin, consume, crop, explicitPad, free, reshape, transpose, type WasmBackend } from './util';
+import { assertChannelsLast, callBuiltin, consume, crop, explicitPad, free, reshape, transpose, type WasmBackend } from './util';
 
 function conv2dBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): TensorInfo {
   const b = backend as WasmBackend;
@@ -28,7 +28,7 @@ function conv2dBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTens
   const right = Math.max(0, kw - w - left + (ow - 1) * sw);
   const xT = transpose(b, x, [3, 1, 2, 0]);
   const dyT = transpose(b, dy, [1, 2, 0, 3]);
-  const out = call(b, tf.Conv2D, { x: xT, filter: dyT }, {
+  const out = callBuiltin(b, tf.Conv2D, { x: xT, filter: dyT }, {
     strides: [1, 1], pad: explicitPad(top, bottom, left, right), dilations: [sh, sw], dataFormat: 'NHWC',
   } as unknown as tf.NamedAttrMap);
   free(b, xT, dyT);

@@ -7,7 +7,9 @@ import type { ImageSet } from '../../data/image-set';
 import { subSeed } from '../../data/synthetic/rng';
 import type { AuditedModel } from '../../models/audited-model';
 import { imageBatch } from '../../models/batches';
-import { attributeDivergence, divergenceFn } from './attribution';
+import { saliencyMethods } from '../saliency/registry';
+import type { AttributionMethod } from '../../../api/schemas/invariance';
+import { DivergenceModel, DIVERGENCE_TARGET } from './divergence-model';
 import { surrogatePredictions } from './evaluate';
 import { invarianceTest } from './invariance-test';
 import type { M2Vae } from './m2';
@@ -31,6 +33,41 @@ export interface AnalysisOutput {
   gallery: GalleryEntry[];
   counterfactuals: CounterfactualStrip[];
   maps: AttributionMaps[];
+}
+
+/** The saliency suite's settings for Eq. 9 (signed gradients: the sign says whether a pixel raises or lowers the divergence). */
+export function divergenceSettings(method: AttributionMethod, p: Pick<InvarianceAnalysisParams, 'igSteps' | 'smoothGradSamples' | 'smoothGradNoise' | 'seed'>): Record<string, unknown> {
+  if (method === 'gradient') return { absolute: false };
+  if (method === 'integrated-gradients') return { steps: p.igSteps, baseline: 0 };
+  if (method === 'smoothgrad') return { base: 'gradient', samples: p.smoothGradSamples, noise: p.smoothGradNoise, seed: p.seed };
+  return {};
+}
+
+/**
+ * Maps of d_k(x, x~) w.r.t. x~ for k = 1 and 2 through the saliency suite (x: one query
+ * [1, S, S, 1]; xt: its transformed samples [M, S, S, 1]), with the divergences and diagnostics.
+ */
+export async function divergenceMaps(
+  svae: Svae,
+  x: tf.Tensor4D,
+  xt: tf.Tensor4D,
+  method: AttributionMethod,
+  settings: Record<string, unknown>,
+): Promise<Record<'k1' | 'k2', { maps: Float32Array[]; divergence: number[]; diagnostics: Record<string, number>[] }>> {
+  const out = {} as Record<'k1' | 'k2', { maps: Float32Array[]; divergence: number[]; diagnostics: Record<string, number>[] }>;
+  for (const k of [1, 2] as const) {
+    const model = new DivergenceModel(svae, x, k);
+    try {
+      const r = await saliencyMethods.get(method).attribute({ model, x: xt, targets: Array(xt.shape[0]).fill(DIVERGENCE_TARGET) }, settings);
+      const d = model.predict(xt);
+      const v = await d.data();
+      d.dispose();
+      out[k === 1 ? 'k1' : 'k2'] = { maps: r.maps, divergence: Array.from({ length: xt.shape[0] }, (_, i) => v[2 * i + 1]), diagnostics: r.diagnostics };
+    } finally {
+      model.dispose();
+    }
+  }
+  return out;
 }
 
 /** The first test row the SVAE assigns to each class, up to `max` (so the gallery shows several classes). */
@@ -99,21 +136,22 @@ export async function analyseInvariances(req: AnalysisRequest): Promise<Analysis
       // Eq. 9 at the first kept sample (the reconstruction when no draw kept the label).
       const sample = g.samples[0] ?? g.reconstruction;
       const xt = tf.tensor4d(sample, [1, size, size, 1]);
-      const divergence = { k1: 0, k2: 0 };
-      for (const k of [1, 2] as const) {
-        const d = divergenceFn(svae, x, k);
-        const v = d.f(xt);
-        divergence[k === 1 ? 'k1' : 'k2'] = (await v.data())[0];
-        tf.dispose(v);
-        d.dispose();
+      try {
+        for (const method of p.methods) {
+          const m = await divergenceMaps(svae, x, xt, method, divergenceSettings(method, p));
+          maps.push({
+            index,
+            method,
+            k1: await divergingPng(m.k1.maps[0], size),
+            k2: await divergingPng(m.k2.maps[0], size),
+            sample: await greyPng(sample, size),
+            divergence: { k1: m.k1.divergence[0], k2: m.k2.divergence[0] },
+            diagnostics: { k1: m.k1.diagnostics[0], k2: m.k2.diagnostics[0] },
+          });
+        }
+      } finally {
+        xt.dispose();
       }
-      for (const method of p.methods) {
-        const a1 = attributeDivergence(svae, x, xt, 1, method, { igSteps: p.igSteps, smoothGradSamples: p.smoothGradSamples, smoothGradNoise: p.smoothGradNoise, seed: p.seed });
-        const a2 = attributeDivergence(svae, x, xt, 2, method, { igSteps: p.igSteps, smoothGradSamples: p.smoothGradSamples, smoothGradNoise: p.smoothGradNoise, seed: p.seed });
-        maps.push({ index, method, k1: await divergingPng(await a1.data(), size), k2: await divergingPng(await a2.data(), size), sample: await greyPng(sample, size), divergence });
-        tf.dispose([a1, a2]);
-      }
-      xt.dispose();
     } finally {
       x.dispose();
     }

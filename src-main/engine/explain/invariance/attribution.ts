@@ -1,8 +1,9 @@
 // Attribution of the divergence of seed 003 Eq. 9, d(x, x~) = KL(q(z_k|x) || q(z_k|x~)) for
 // k = 1 (z1: what the classifier relies on) and k = 2 (z2: what it ignores), as a function of the
-// transformed sample x~ with x fixed, through the usual gradient-based methods. Each method
-// maps a per-image scalar function and a batch to attributions of the batch's shape; they sit in
-// a registry (a Map refusing duplicates) so the saliency suite's metrics can take them.
+// transformed sample x~ with x fixed. The analysis and the benchmark go through the saliency
+// suite (divergence-model.ts makes d(x, .) an explainable model); this file keeps the divergence
+// itself, a row-paired batch variant of the gradient methods (x_i against x~_i, for batch
+// statistics and tests; a Map refusing duplicates) and the box share of a map's mass.
 import * as tf from '@tensorflow/tfjs';
 import type { AttributionMethod } from '../../../api/schemas/invariance';
 import { klDiag, sliceDims, type DiagGaussian } from './gaussian';
@@ -112,22 +113,16 @@ export function attributeDivergence(svae: Pick<Svae, 'encode' | 'z1' | 'z2'>, x:
   }
 }
 
-/** Per image, the share of |attribution| inside a box (x, y, side in pixels) of the total. */
-export async function boxShare(attr: tf.Tensor4D, box: { x: number; y: number; side: number }): Promise<number[]> {
-  const [n, h, w] = attr.shape;
-  const v = await attr.data();
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    let inside = 0;
-    let total = 0;
-    for (let r = 0; r < h; r++) {
-      for (let c = 0; c < w; c++) {
-        const a = Math.abs(v[i * h * w + r * w + c]);
-        total += a;
-        if (r >= box.y && r < box.y + box.side && c >= box.x && c < box.x + box.side) inside += a;
-      }
+/** The share of a map's |attribution| (side x side, row-major) inside a box (x, y, side in pixels). */
+export function boxShare(map: ArrayLike<number>, side: number, box: { x: number; y: number; side: number }): number {
+  let inside = 0;
+  let total = 0;
+  for (let r = 0; r < side; r++) {
+    for (let c = 0; c < side; c++) {
+      const a = Math.abs(map[r * side + c]);
+      total += a;
+      if (r >= box.y && r < box.y + box.side && c >= box.x && c < box.x + box.side) inside += a;
     }
-    out.push(total > 0 ? inside / total : 0);
   }
-  return out;
+  return total > 0 ? inside / total : 0;
 }

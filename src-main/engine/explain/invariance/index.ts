@@ -28,4 +28,5 @@ export { invariantSamples, latentCounterfactuals, type InvariantSamples, type La
 export { attributeDivergence, attributionMethod, attributionMethods, boxShare, divergenceFn, registerAttribution, DEFAULT_ATTRIBUTION, type AttributionSettings, type Attributor, type ScalarFn } from './attribution';
 export { divergingPng, greyPng } from './png';
 export { auditedDecisions, labelsInModelSpace } from './labels';
-export { analyseInvariances, type AnalysisOutput, type AnalysisRequest } from './analysis';
+export { analyseInvariances, divergenceMaps, divergenceSettings, type AnalysisOutput, type AnalysisRequest } from './analysis';
+export { DivergenceModel, DIVERGENCE_TARGET } from './divergence-model';

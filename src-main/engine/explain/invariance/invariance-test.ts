@@ -65,6 +65,7 @@ export async function invarianceTest(req: InvarianceTestRequest): Promise<Invari
   const count = (): number[] => sigmas.map(() => 0);
   const head = count();
   const audited = count();
+  const residual = count();
   const control = count();
   // Label histograms of the originals and of the z1-control labels, for the independence baseline.
   const hist0 = new Array(k).fill(0);
@@ -78,10 +79,13 @@ export async function invarianceTest(req: InvarianceTestRequest): Promise<Invari
     const pred0 = await labels(svae.classifyLatent(q.mu));
     pred0.forEach((c) => hist0[c]++);
     let audited0: Int32Array | null = null;
+    // x - decode(mu): the detail the decoder does not reproduce, added back for the residual curve.
+    let detail: tf.Tensor4D | null = null;
     if (req.audited) {
       audited0 = await labels(req.audited.predict(x));
       const rec = svae.decode(q.mu);
       reconSame += same(await labels(req.audited.predict(rec)), audited0);
+      detail = tf.sub(x, rec) as tf.Tensor4D;
       rec.dispose();
     }
     for (let s = 0; s < sigmas.length; s++) {
@@ -89,7 +93,12 @@ export async function invarianceTest(req: InvarianceTestRequest): Promise<Invari
       const z = mixLatent(q.mu, svae.z1, 'z2', sg, subSeed(seed, b, s, 1));
       const xt = svae.decode(z);
       head[s] += same(await labels(svae.classify(xt)), pred0);
-      if (req.audited && audited0) audited[s] += same(await labels(req.audited.predict(xt)), audited0);
+      if (req.audited && audited0 && detail) {
+        audited[s] += same(await labels(req.audited.predict(xt)), audited0);
+        const xr = tf.tidy(() => tf.clipByValue(tf.add(xt, detail!), 0, 1) as tf.Tensor4D);
+        residual[s] += same(await labels(req.audited.predict(xr)), audited0);
+        xr.dispose();
+      }
       tf.dispose([z, xt]);
       const zc = mixLatent(q.mu, svae.z1, 'z1', sg, subSeed(seed, b, s, 2));
       const xc = svae.decode(zc);
@@ -98,7 +107,7 @@ export async function invarianceTest(req: InvarianceTestRequest): Promise<Invari
       lc.forEach((c) => hist1[s][c]++);
       tf.dispose([zc, xc]);
     }
-    x.dispose();
+    tf.dispose(detail ? [x, detail] : [x]);
     disposeGaussian(q);
     req.hooks?.progress?.(((b + 1) / batches) * (req.m2 ? 0.7 : 1));
   }
@@ -110,6 +119,7 @@ export async function invarianceTest(req: InvarianceTestRequest): Promise<Invari
     n,
     svaeHead: curve(head),
     auditedClassifier: req.audited ? curve(audited) : null,
+    auditedClassifierResidual: req.audited ? curve(residual) : null,
     m2: req.m2 ? await m2Invariance(req.m2, set, rows, sigmas, seed, { ...req.hooks, progress: (f) => req.hooks?.progress?.(0.7 + 0.3 * f) }, bs) : null,
     z1Control: curve(control),
     chance: { uniform: 1 / k, independent },

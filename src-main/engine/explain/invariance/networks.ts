@@ -12,12 +12,12 @@ import type { ParamStore } from './params';
 
 const K = 4;
 
-/** Encoder widths for an image size: the given ones, else halvings until the side is at most 8. */
+/** Encoder widths for an image size: the given ones, else [32, 64] and more 64s until the side is at most 8. */
 export function resolveWidths(size: number, widths: number[]): number[] {
   let w = widths;
   if (!w.length) {
-    w = [32];
-    for (let side = size / 2; side > 8 && side % 2 === 0; side /= 2) w.push(64);
+    w = [32, 64];
+    for (let side = size / 4; side > 8 && side % 2 === 0; side /= 2) w.push(64);
   }
   if (size % 2 ** w.length !== 0) throw new EngineError('invalid_request', `image size ${size} is not divisible by 2^${w.length} (one halving per encoder width)`);
   return w;

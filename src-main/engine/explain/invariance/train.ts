@@ -32,6 +32,8 @@ export interface SurrogateTrainRequest {
   trueLabels?: Int32Array | null;
   audited?: Int32Array | null;
   options?: SurrogateOptionsInput;
+  /** Labels for augmented batches (the audited model's decisions on them); without it augmented images keep their row's target. */
+  relabel?: (x: tf.Tensor4D) => Promise<Int32Array>;
   /** Folder for the per-epoch checkpoint (none when absent). */
   checkpointDir?: string | null;
   resume?: boolean;
@@ -48,11 +50,11 @@ export interface SurrogateTrainResult {
   backend: string;
 }
 
-function settingsOf(req: SurrogateTrainRequest, batchSize: number, learningRate: number): Record<string, unknown> {
+function settingsOf(req: SurrogateTrainRequest, batchSize: number, learningRate: number, augment: unknown): Record<string, unknown> {
   // What shaped the weights besides the config (the epoch count may grow on resume): rows and targets by a checksum.
   let h = 0;
   for (const i of req.trainRows) h = (Math.imul(h, 31) + i * 17 + req.targets[i]) >>> 0;
-  return { batchSize, learningRate, rows: req.trainRows.length, rowsHash: h };
+  return { batchSize, learningRate, augment, relabel: Boolean(req.relabel), rows: req.trainRows.length, rowsHash: h };
 }
 
 export async function trainSurrogate(req: SurrogateTrainRequest, hooks: SurrogateTrainHooks = {}): Promise<SurrogateTrainResult> {
@@ -62,7 +64,7 @@ export async function trainSurrogate(req: SurrogateTrainRequest, hooks: Surrogat
   if (!req.trainRows.length) throw new EngineError('bad_input', 'no training images for the surrogate');
   const config = surrogateConfig(o, req.size, req.classNames);
   const k = config.classNames.length;
-  const settings = settingsOf(req, o.batchSize, o.learningRate);
+  const settings = settingsOf(req, o.batchSize, o.learningRate, o.augment);
   const surrogate = createSurrogate(config);
   const optimizer = tf.train.adam(o.learningRate);
   let state: SurrogateTrainState = { version: 1, epoch: 0, config, settings, history: [], trainSeconds: 0 };
@@ -85,13 +87,15 @@ export async function trainSurrogate(req: SurrogateTrainRequest, hooks: Surrogat
     for (let epoch = state.epoch + 1; epoch <= o.epochs; epoch++) {
       const t0 = Date.now();
       const order = permutation(req.trainRows.length, makeRng(subSeed(o.seed, epoch, 1))).map((j) => req.trainRows[j]);
+      const augRng = o.augment ? makeRng(subSeed(o.seed, epoch, 3)) : null;
       const sums: Record<string, number> = {};
       let lossSum = 0;
       for (let b = 0; b < nBatches; b++) {
         await hooks.checkpoint?.();
         const rows = order.slice(b * o.batchSize, (b + 1) * o.batchSize);
-        const x = imageBatch(req.set, rows, config.size);
-        const y = tf.tidy(() => tf.oneHot(tf.tensor1d(rows.map((i) => req.targets[i]), 'int32'), k).toFloat() as tf.Tensor2D);
+        const x = imageBatch(req.set, rows, config.size, o.augment || null, augRng);
+        const labels = o.augment && req.relabel ? await req.relabel(x) : Int32Array.from(rows, (i) => req.targets[i]);
+        const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), k).toFloat() as tf.Tensor2D);
         let names: string[] = [];
         let kept: tf.Tensor | null = null;
         const loss = optimizer.minimize(

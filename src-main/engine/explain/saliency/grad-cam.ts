@@ -1,5 +1,5 @@
 // Grad-CAM (Selvaraju et al. 2017): channel weights = spatial mean of d score / d A at a conv
-// layer, map = ReLU(sum_k w_k A_k), upsampled bilinearly to the image. The score is the model's
+// layer (default: the last conv block), map = ReLU(sum_k w_k A_k), upsampled bilinearly to the image. The score is the model's
 // output P(target) (as captum does for a softmax model); for two classes this differs from the
 // paper's logit only by a positive factor per image, which the ReLU and any normalisation ignore.
 import * as tf from '@tensorflow/tfjs';
@@ -7,6 +7,7 @@ import { GradCamSettingsSchema } from '../../../api/schemas/saliency';
 import { EngineError } from '../../jobs/errors';
 import { AttributionMethod } from './base';
 import { readMaps, targetMask, targetProbability } from './common';
+import { gradCamLayer } from './layers';
 import type { AttributionInput, AttributionOutput } from './types';
 
 export class GradCam extends AttributionMethod<typeof GradCamSettingsSchema> {
@@ -14,7 +15,8 @@ export class GradCam extends AttributionMethod<typeof GradCamSettingsSchema> {
     super('grad-cam', 'Grad-CAM', GradCamSettingsSchema, { needsLayers: true });
   }
 
-  protected async compute({ model, x, targets }: AttributionInput, s: { layer: string }): Promise<AttributionOutput> {
+  protected async compute({ model, x, targets }: AttributionInput, settings: { layer: string | null }): Promise<AttributionOutput> {
+    const s = { layer: gradCamLayer(model, settings.layer) };
     const act = model.activations(x, s.layer);
     if (act.rank !== 4) {
       act.dispose();

@@ -4,9 +4,9 @@
 // (Adam, lr 1, 10 steps, 10 noise samples, alpha0 = 5, sigma 1). The map is the KL per
 // location summed over channels, in bits, spread over the pixels it covers (bilinear).
 //
-// Default layer: the authors put the bottleneck at a mid-level block (VGG16 conv4_1, ResNet-50
-// conv2_3, at 1/8 of 224 px); at 28 px the matching block output is the 1/2-resolution stage
-// (`stage1_block0`, 14 x 14 x 32); `features` is only 7 x 7.
+// Default layer (layers.ts): the authors put the bottleneck at a mid-level block (VGG16 conv4_1,
+// ResNet-50 conv2_3, at 1/8 of 224 px); at 28 px the matching block output is the 1/2-resolution
+// stage (`stage1_block0`, 14 x 14 x 32); `features` is only 7 x 7.
 //
 // Departure: the authors also zero Z at units inactive in the reference data; here only their
 // information cost is dropped, so that lambda = 1 reproduces the model exactly.
@@ -17,12 +17,15 @@ import type { AuditedModel } from '../../models/audited-model';
 import { AttributionMethod } from './base';
 import { bottleneck, crossEntropy, featureKl, maskFromAlpha, meanPerImage, optimiseMask } from './bottleneck';
 import { readMaps, repeatEach, targetMask } from './common';
+import { bottleneckLayer } from './layers';
 import { featureStats } from './reference';
 import type { AttributionInput, AttributionOutput, ExplainHooks, ReferenceImages } from './types';
 
 type Settings = ReturnType<typeof IbaSettingsSchema.parse>;
 
 export interface FeatureBottleneckResult {
+  /** The bottleneck layer (the settings' or the default). */
+  layer: string;
   /** Layer output R [N, h, w, C] (caller disposes). */
   r: tf.Tensor4D;
   /** Final smoothed mask lambda [N, h, w, C] (caller disposes). */
@@ -47,12 +50,13 @@ export async function fitFeatureBottleneck(
   span: [number, number] = [0, 1],
 ): Promise<FeatureBottleneckResult> {
   const { model, x, targets } = input;
-  const r = model.activations(x, s.layer) as tf.Tensor4D;
+  const layer = bottleneckLayer(model, s.layer);
+  const r = model.activations(x, layer) as tf.Tensor4D;
   if (r.rank !== 4) {
     r.dispose();
-    throw new EngineError('invalid_request', `IBA needs a layer with [N, H, W, C] output; "${s.layer}" gives [${r.shape.join(', ')}]`);
+    throw new EngineError('invalid_request', `IBA needs a layer with [N, H, W, C] output; "${layer}" gives [${r.shape.join(', ')}]`);
   }
-  const st = await bottleneckStats(model, input.reference!, s.layer, s.minStd, s.activeNeuronsThreshold);
+  const st = await bottleneckStats(model, input.reference!, layer, s.minStd, s.activeNeuronsThreshold);
   const n = x.shape[0];
   const k = s.batchSize;
   const rowIdx = tf.tensor1d(repeatEach(Array.from({ length: n }, (_, i) => i), k), 'int32');
@@ -70,7 +74,7 @@ export async function fitFeatureBottleneck(
           const info = featureKl(r, lambda, st.mean, st.std).mul(st.active).mean([1, 2, 3]) as tf.Tensor1D;
           const noise = tf.randomNormal(rRows.shape, 0, 1, 'float32', s.seed * 1_000_003 + step + 1);
           const z = bottleneck(rRows, tf.gather(lambda, rowIdx), st.mean, st.std, noise);
-          const ce = meanPerImage(crossEntropy(model.head(z, s.layer), onehot), n, k);
+          const ce = meanPerImage(crossEntropy(model.head(z, layer), onehot), n, k);
           return ce.add(info.mul(s.beta)) as tf.Tensor1D;
         },
       },
@@ -80,7 +84,7 @@ export async function fitFeatureBottleneck(
     const lambda = maskFromAlpha(alpha, s.sigma);
     alpha.dispose();
     const capacity = tf.tidy(() => featureKl(r, lambda, st.mean, st.std).mul(st.active)) as tf.Tensor4D;
-    return { r, lambda, capacity };
+    return { layer, r, lambda, capacity };
   } catch (e) {
     r.dispose();
     throw e;

@@ -40,7 +40,7 @@ export class InputIba extends AttributionMethod<typeof InputIbaSettingsSchema> {
     try {
       if (!adversarial) lambdaG = tf.tidy(() => tf.sigmoid(initLogits)) as tf.Tensor4D;
       else {
-        const st = await bottleneckStats(model, input.reference!, s.layer, s.minStd, s.activeNeuronsThreshold);
+        const st = await bottleneckStats(model, input.reference!, fb.layer, s.minStd, s.activeNeuronsThreshold);
         const parts: tf.Tensor4D[] = [];
         try {
           for (let i = 0; i < n; i++) {
@@ -50,7 +50,7 @@ export class InputIba extends AttributionMethod<typeof InputIbaSettingsSchema> {
             try {
               parts.push(
                 await trainMaskGenerator(
-                  { model, layer: s.layer, x: xi, r: ri, lambda: li, featureMean: st.mean, featureStd: st.std, initialLogits: ii, inputMean: ist.mean, inputStd: ist.std, seed: s.seed * 1009 + i },
+                  { model, layer: fb.layer, x: xi, r: ri, lambda: li, featureMean: st.mean, featureStd: st.std, initialLogits: ii, inputMean: ist.mean, inputStd: ist.std, seed: s.seed * 1009 + i },
                   s.generator,
                   hooks,
                   [g0 + ((g1 - g0) * i) / n, g0 + ((g1 - g0) * (i + 1)) / n],

@@ -62,6 +62,7 @@ describe('invariance test', () => {
     for (const s of Object.keys(c.svaeHead)) {
       expect(c.svaeHead[s]).toBe(1);
       expect(c.auditedClassifier![s]).toBe(1);
+      expect(c.auditedClassifierResidual![s]).toBe(1);
     }
     expect(c.reconstructionAgreement).toBe(1);
     // z1 ~ N(0, sigma^2) is independent of the original label: agreement near the chance baseline.

@@ -98,6 +98,21 @@ describe('surrogate training', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('labels augmented batches with the given decision function', async () => {
+    const set = toySet(32);
+    let calls = 0;
+    const relabel = async (x: tf.Tensor4D): Promise<Int32Array> => {
+      calls++;
+      return new Int32Array(x.shape[0]).fill(1);
+    };
+    const req = request(set);
+    const r = await trainSurrogate({ ...req, relabel, options: { ...req.options, epochs: 2, augment: { shift: 0.1, flip: false, brightness: 0.1, contrast: 0.1 } } });
+    expect(calls).toBe(4); // 2 epochs x 2 batches of 16
+    // Every batch said class 1: the surrogate learns to say it too.
+    expect(r.history[1].eval.target_accuracy).toBeLessThan(0.9);
+    r.surrogate.dispose();
+  });
+
   it('saves with the audited model hash and refuses to load against another', async () => {
     const set = toySet(16);
     const r = await trainSurrogate({ ...request(set), options: { ...request(set).options, epochs: 1 } });

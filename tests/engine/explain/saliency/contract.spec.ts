@@ -70,6 +70,16 @@ describe('attribution contract', () => {
     });
   }
 
+  it('input-iba with the adversarial mask generator (a short run) keeps the contract', async () => {
+    const settings = { ...QUICK['input-iba'], generator: { kind: 'adversarial' as const, epochs: 1, datasetSize: 16, batchSize: 8, criticIter: 1 } };
+    const method = saliencyMethods.get('input-iba');
+    const before = tf.memory().numTensors;
+    const out = await method.attribute({ model, x, targets, reference: ref }, settings);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(out.maps.every((m) => m.length === 784 && m.every((v) => v > 0 && v < 1))).toBe(true);
+    expect(out.diagnostics.every((d) => d.meanPriorMask > 0 && d.meanPriorMask < 1)).toBe(true);
+  });
+
   it('methods refuse bad input: wrong size, bad targets, missing reference, bad settings', async () => {
     const g = saliencyMethods.get('gradient');
     const small = tf.zeros([1, 8, 8, 1]) as tf.Tensor4D;

@@ -4,13 +4,23 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IbaSettingsSchema } from '../../../../src-main/api/schemas/saliency';
-import { bottleneck, disposeReference, featureStats, fitFeatureBottleneck, saliencyMethods } from '../../../../src-main/engine/explain/saliency';
-import { demoImages, demoModel, setupBackend, smallReference } from './helpers';
+import { bottleneck, bottleneckLayer, disposeReference, featureStats, fitFeatureBottleneck, gradCamLayer, saliencyMethods } from '../../../../src-main/engine/explain/saliency';
+import { demoImages, demoModel, setupBackend, smallCnn, smallReference } from './helpers';
 
 beforeAll(setupBackend);
 afterAll(async () => (await demoModel()).dispose());
 
 describe('IBA', () => {
+  it('defaults to the block at half the input resolution, and Grad-CAM to the last conv block', async () => {
+    const model = await demoModel();
+    expect(bottleneckLayer(model, null)).toBe('stage1_block0');
+    expect(gradCamLayer(model, null)).toBe('features');
+    expect(bottleneckLayer(model, 'stem_relu')).toBe('stem_relu');
+    const two = smallCnn(2);
+    expect(two.layerNames()).toContain('stage1_block0');
+    two.dispose();
+  });
+
   it('lambda = 1 everywhere leaves the prediction unchanged (at two layers)', async () => {
     const model = await demoModel();
     const { x } = demoImages(4, 9);

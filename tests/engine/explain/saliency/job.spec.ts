@@ -15,6 +15,7 @@ import { attachModel } from '../../../../src-main/engine/models/project-model';
 import { saveImageSet } from '../../../../src-main/engine/project/dataset-io';
 import { modelsDir } from '../../../../src-main/engine/resources';
 import { createProject } from '../../../../src-main/engine/session';
+import { saliencyParams } from '../../../../src-main/cli/commands/saliency';
 import { demoRows, demoSet, setupBackend } from './helpers';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-saliency-'));
@@ -71,6 +72,20 @@ describe('saliency job', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(saliencyJob.run(SaliencyParamsSchema.parse({ index: 0, methods: ['iba'] }), ctx(controller))).rejects.toThrow(/Cancelled/);
+  });
+});
+
+describe('CLI options', () => {
+  it('turn into the job parameters', () => {
+    expect(saliencyParams({ indices: '3, 7', methods: 'gradient,iba', target: 'positive', metrics: 'deletion,ehr', region: '1,2,5,6' })).toMatchObject({
+      indices: [3, 7],
+      methods: ['gradient', 'iba'],
+      target: 'positive',
+      metrics: ['deletion', 'ehr'],
+      region: { x1: 1, y1: 2, x2: 5, y2: 6 },
+    });
+    expect(saliencyParams({ index: '4', target: '1', metrics: 'all', settings: '{"iba":{"beta":5}}' })).toMatchObject({ index: 4, target: 1, metrics: true, settings: { iba: { beta: 5 } } });
+    expect(() => saliencyParams({ methods: 'nope' })).toThrow(/Invalid options/);
   });
 });
 
