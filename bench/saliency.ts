@@ -79,6 +79,11 @@ function randomMaps(n: number, px: number, seed: number): Float32Array[] {
 interface DemoRow {
   deletion_auc: number;
   insertion_auc: number;
+  /** The same, over the images whose explained (predicted) class is normal / pneumonia. */
+  deletion_auc_normal: number;
+  deletion_auc_pneumonia: number;
+  insertion_auc_normal: number;
+  insertion_auc_pneumonia: number;
   /** Accuracy (vs labels) lost when the map's top 10% pixels become uniform noise. */
   pixel_perturbation_acc_drop_10: number;
   /** The same with random maps (same noise draws), for comparison. */
@@ -100,6 +105,7 @@ async function demoPart(set: ImageSet, ref: ReferenceImages): Promise<{ rows: Re
   const targets = pick.map((_, i) => (p[2 * i + 1] > p[2 * i] ? 1 : 0));
   const labels = pick.map((i) => set.labels[i]);
   const accuracy = mean(targets.map((t, i) => (t === labels[i] ? 1 : 0)));
+  log(`demo: ${targets.filter((t) => t === 1).length} of ${N} images predicted pneumonia`);
   const px = model.inputSize ** 2;
   const rows: Record<string, DemoRow> = {};
   const judge = async (name: string, maps: Float32Array[], ms: number[] | null, id: SaliencyMethodId | null, extra: Partial<DemoRow> = {}): Promise<void> => {
@@ -122,9 +128,14 @@ async function demoPart(set: ImageSet, ref: ReferenceImages): Promise<{ rows: Re
       top = mean(values(san));
       all = mean(san.map((r) => (r.details.correlations as number[]).at(-1)!).filter(Number.isFinite));
     }
+    const byClass = (r: MetricResult[], c: number): number => mean(values(r.filter((_, i) => targets[i] === c)));
     rows[name] = {
       deletion_auc: mean(values(del)),
       insertion_auc: mean(values(ins)),
+      deletion_auc_normal: byClass(del, 0),
+      deletion_auc_pneumonia: byClass(del, 1),
+      insertion_auc_normal: byClass(ins, 0),
+      insertion_auc_pneumonia: byClass(ins, 1),
       pixel_perturbation_acc_drop_10: accuracy - accAfter,
       pixel_perturbation_acc_drop_10_random: accuracy - accRandom,
       pixel_perturbation_prob_drop_10_vs_random: mean(values(pp)),
@@ -265,8 +276,16 @@ async function main(): Promise<void> {
   console.log(fmt(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const l of lines) console.log(fmt(l));
+  console.log('');
+  console.log('deletion / insertion AUC by explained class (demo model):');
+  for (const name of names.filter((n) => demo.rows[n]?.deletion_auc_normal !== undefined)) {
+    const s = summary[name];
+    console.log(`  ${name.padEnd(22)} normal ${f3(s.deletion_auc_normal)} / ${f3(s.insertion_auc_normal)}   pneumonia ${f3(s.deletion_auc_pneumonia)} / ${f3(s.insertion_auc_pneumonia)}`);
+  }
   console.log(`demo model: ${N} seeded random test images (accuracy ${demo.accuracy.toFixed(3)}), explained class = prediction; deletion/insertion ${STEP} px per step; sanity on the first ${SANITY_N}`);
   console.log(`shortcut model: ${N} test images with the marker painted, explained class = pneumonia; EHR region = the marker's box`);
+  const igDelta = summary['integrated-gradients']?.ig_median_relative_completeness_delta;
+  if (igDelta !== undefined && igDelta !== null) console.log(`Integrated Gradients (50 trapezoid steps): median |completeness delta| / |P(x) - P(black)| = ${(100 * igDelta).toFixed(2)}%`);
   if (shortcut.generator) console.log(`InputIBA generator check (${GEN_N} images): adversarial vs feature max |map diff| ${shortcut.generator.max_abs_map_difference.toExponential(2)}, rank corr ${shortcut.generator.mean_rank_correlation.toFixed(4)}, ${(shortcut.generator.ms_per_image_adversarial / 1000).toFixed(1)} s vs ${(shortcut.generator.ms_per_image_feature / 1000).toFixed(1)} s per image`);
 
   const out = {

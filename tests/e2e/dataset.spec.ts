@@ -71,7 +71,16 @@ test('the viewer windows a DICOM chest X-ray and shows MONOCHROME1 inverted', as
   await page.getByTestId('nav-dataset').click();
   const meanGrey = async (): Promise<number> =>
     page.getByTestId('viewer-img').evaluate(async (img: HTMLImageElement) => {
-      await img.decode();
+      // The src may be swapped while a new window renders; decode() then rejects: wait and retry.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await img.decode();
+          break;
+        } catch (e) {
+          if (attempt >= 20) throw e;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
       const c = document.createElement('canvas');
       c.width = img.naturalWidth;
       c.height = img.naturalHeight;

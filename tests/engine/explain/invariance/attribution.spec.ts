@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { attributeDivergence, boxShare, divergenceFn } from '../../../../src-main/engine/explain/invariance/attribution';
 import { surrogateConfig } from '../../../../src-main/engine/explain/invariance/factory';
 import { Svae } from '../../../../src-main/engine/explain/invariance/svae';
+import { DivergenceModel } from '../../../../src-main/engine/explain/invariance/divergence-model';
+import { divergenceMaps, divergenceSettings } from '../../../../src-main/engine/explain/invariance/analysis';
 import { setupBackend, values } from './helpers';
 
 beforeAll(setupBackend);
@@ -55,6 +57,28 @@ describe('KL attribution (Eq. 9)', () => {
       expect(Math.abs(g[p] - fd)).toBeLessThan(1e-3 + 0.03 * Math.abs(fd));
     }
     d.dispose();
+    tf.dispose([x, xt]);
+    m.dispose();
+  });
+
+  it('is explained by the saliency suite through the divergence model: scores, completeness, no leaks', async () => {
+    const m = svae();
+    const x = tf.randomUniform([1, S, S, 1], 0, 1, 'float32', 6) as tf.Tensor4D;
+    const xt = tf.randomUniform([3, S, S, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    const dm = new DivergenceModel(m, x, 1);
+    const paired = divergenceFn(m, tf.tile(x, [3, 1, 1, 1]) as tf.Tensor4D, 1);
+    const want = await values(paired.f(xt));
+    paired.dispose();
+    const scores = await values(dm.predict(xt));
+    [0, 1, 2].forEach((i) => expect(scores[2 * i + 1]).toBeCloseTo(want[i], 4));
+    dm.dispose();
+    const r = await divergenceMaps(m, x, xt, 'integrated-gradients', divergenceSettings('integrated-gradients', { igSteps: 64, smoothGradSamples: 4, smoothGradNoise: 0.1, seed: 1 }));
+    for (const k of ['k1', 'k2'] as const) {
+      expect(r[k].maps).toHaveLength(3);
+      r[k].diagnostics.forEach((d) => expect(Math.abs(d.completenessDelta)).toBeLessThan(0.05 * Math.abs(d.outputGap) + 1e-4));
+    }
+    expect(tf.memory().numTensors).toBe(before + 1); // the tiled x above
     tf.dispose([x, xt]);
     m.dispose();
   });
