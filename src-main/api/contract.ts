@@ -8,7 +8,7 @@ import type { SubgroupAudit } from '../engine/metrics/subgroups';
 import { TrainClassifierParamsSchema } from './schemas/training';
 import { ExaggerationMetricsParamsSchema, GenerateSeriesParamsSchema, TrainExplainerParamsSchema } from './schemas/exaggeration';
 import { InvarianceAnalysisParamsSchema, InvarianceTrainParamsSchema } from './schemas/invariance';
-import { SaliencyParamsSchema } from './schemas/saliency';
+import { SALIENCY_METHOD_IDS, SaliencyParamsSchema } from './schemas/saliency';
 import { CausalFactorsParamsSchema } from './schemas/causal-factors';
 import { CausalFeaturesParamsSchema } from './schemas/causal-features';
 
@@ -54,6 +54,8 @@ export const JobParamsSchemas = {
     .object({
       split: z.enum(['train', 'val', 'test']).default('test'),
       casesPerKind: z.number().int().min(0).max(10).default(2),
+      /** Saliency maps drawn beside each selected case (positive class, papers' defaults). */
+      saliency: z.array(z.enum(SALIENCY_METHOD_IDS)).max(4).default(['grad-cam', 'integrated-gradients']),
       /** 'chromium': print the PDF in the engine; 'none': the desktop app prints it with Electron. */
       pdf: z.enum(['chromium', 'none']).default('chromium'),
     })

@@ -12,6 +12,7 @@ import { buildReport, type ReportModel } from '../report/model';
 import { renderHtml } from '../report/html';
 import { casesFor, pickCases } from '../report/cases';
 import { reportProviders } from '../report/providers';
+import '../report/sections';
 import { htmlToPdfWithChromium } from '../report/pdf-chromium';
 import { writeFileAtomic } from '../project/atomic';
 
@@ -41,7 +42,7 @@ export const exportReportJob: JobDefinition<'export-report'> = {
     const picks = pickCases(indices, probs, Array.from(indices, (i) => all[i]), evaluation.evaluation.threshold, params.casesPerKind, (i) => images.ids[i].replace(/\+marker$/, ''));
     const cases = await casesFor(images, picks);
 
-    const rc = { store, images, model, ctx };
+    const rc = { store, images, model, ctx, options: { saliency: params.saliency } };
     const sections = [];
     const methods: ReportModel['methods'] = [];
     const providers = reportProviders();
@@ -50,7 +51,7 @@ export const exportReportJob: JobDefinition<'export-report'> = {
       const section = await p.section?.(rc);
       if (section) sections.push(section);
       if (p.casePanels) for (const [j, c] of picks.entries()) cases[j].panels.push(...(await p.casePanels(rc, c.index)));
-      methods.push(...(p.methods?.() ?? []));
+      methods.push(...(p.methods?.(rc) ?? []));
       await ctx.checkpoint();
     }
 

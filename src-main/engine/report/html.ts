@@ -1,6 +1,6 @@
 // Self-contained HTML rendering of the report: inline CSS and SVG, images as data: URLs,
 // no scripts and nothing fetched from the network (the CSP meta tag enforces it).
-import type { ReportModel } from './model';
+import type { ReportModel, ReportSection } from './model';
 import { lineChartSvg } from './svg';
 
 const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -99,11 +99,39 @@ export function renderHtml(r: ReportModel): string {
   parts.push('</section>');
 
   let n = 7;
-  for (const s of r.sections) parts.push(`<section id="${esc(s.id)}"><h2>${n++}. ${esc(s.title)}</h2>${s.paragraphs.map((p) => `<p>${esc(p)}</p>`).join('')}</section>`);
+  for (const s of r.sections) parts.push(`<section id="${esc(s.id)}"><h2>${n++}. ${esc(s.title)}</h2>${s.paragraphs.map((p) => `<p>${esc(p)}</p>`).join('')}${sectionExtras(s)}</section>`);
 
   parts.push(`<section id="methods"><h2>${n++}. Methods and settings</h2><table class="small"><tr><th>Method</th><th>Settings</th><th>Reference</th></tr>${r.methods.map((m) => `<tr><td>${esc(m.name)}</td><td class="mono">${esc(JSON.stringify(m.settings))}</td><td>${esc(m.reference)}</td></tr>`).join('')}</table></section>`);
   parts.push(`<section id="limitations"><h2>${n++}. Limitations</h2><ul>${r.limitations.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>`);
   parts.push(`<p class="muted small">Report ${esc(r.format)} v${r.version} · project ${esc(r.project.id)} revision ${r.project.revision} · ${esc(r.generatedAt)}</p>`);
 
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'"><title>Audit report — ${esc(r.project.name)}</title><style>${CSS}</style></head><body>${parts.join('\n')}</body></html>`;
+}
+
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
+const cell = (v: string | number | null): string => (typeof v === 'number' ? fmt(v) : v === null ? '—' : esc(v));
+
+/** A provider section's tables, charts (inline SVG) and image strips. */
+function sectionExtras(s: ReportSection): string {
+  const out: string[] = [];
+  for (const t of s.tables ?? []) {
+    out.push(`<table class="small">${t.caption ? `<caption>${esc(t.caption)}</caption>` : ''}<tr>${t.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${t.rows.map((r) => `<tr>${r.map((v) => `<td>${cell(v)}</td>`).join('')}</tr>`).join('')}</table>`);
+  }
+  if (s.charts?.length) {
+    out.push('<div class="charts">');
+    for (const c of s.charts) {
+      const xs = c.series.flatMap((q) => q.points.map((p) => p[0]));
+      const ys = c.series.flatMap((q) => q.points.map((p) => p[1]));
+      const svg = lineChartSvg(
+        c.series.map((q, i) => ({ name: q.name, x: q.points.map((p) => p[0]), y: q.points.map((p) => p[1]), color: PALETTE[i % PALETTE.length], points: q.points.length < 30 })),
+        { xLabel: c.xLabel, yLabel: c.yLabel, x0: Math.min(...xs), x1: Math.max(...xs), y0: c.y0 ?? Math.min(0, ...ys), y1: c.y1 ?? Math.max(1, ...ys) },
+      );
+      out.push(`<figure><figcaption class="small"><strong>${esc(c.title)}</strong></figcaption>${svg}</figure>`);
+    }
+    out.push('</div>');
+  }
+  for (const st of s.strips ?? []) {
+    out.push(`<h3>${esc(st.title)}</h3><div class="panels">${st.frames.map((f) => `<div class="panel"><img src="${dataUrl(f.image)}" alt="" style="width:72px;height:72px;image-rendering:pixelated">${f.caption ? `<div>${esc(f.caption)}</div>` : ''}</div>`).join('')}</div>${st.caption ? `<div class="small muted">${esc(st.caption)}</div>` : ''}`);
+  }
+  return out.join('');
 }

@@ -24,6 +24,12 @@ export interface ReportSection {
   paragraphs: string[];
   /** Optional data for this section (kept verbatim in the JSON export). */
   data?: unknown;
+  /** Tables: header row, then rows of plain cells (numbers are formatted to 3 decimals). */
+  tables?: { caption?: string; header: string[]; rows: (string | number | null)[][] }[];
+  /** Line charts drawn as inline SVG (same series format as the evaluation's curves). */
+  charts?: { title: string; xLabel: string; yLabel: string; series: { name: string; points: [number, number][] }[]; y0?: number; y1?: number }[];
+  /** Image strips: each a row of PNG data URLs with captions (series frames, sweeps, maps). */
+  strips?: { title: string; caption?: string; frames: { image: string; caption?: string }[] }[];
 }
 
 export interface ReportModel {

@@ -1,5 +1,6 @@
 // Analyses contribute to the report through providers: a section of their own, panels for the
 // selected cases, and the methods they ran. One config object per analysis, in a Map.
+import type { SaliencyMethodId } from '../../api/schemas/saliency';
 import type { ImageSet } from '../data/image-set';
 import type { AuditedModel } from '../models/audited-model';
 import type { ProjectStore } from '../project/store';
@@ -11,6 +12,8 @@ export interface ReportContext {
   images: ImageSet;
   model: AuditedModel;
   ctx: JobContext;
+  /** The export's options that concern the analyses. */
+  options: { saliency: SaliencyMethodId[] };
 }
 
 export interface ReportProvider {
@@ -19,7 +22,7 @@ export interface ReportProvider {
   section?(rc: ReportContext): Promise<ReportSection | null>;
   /** Panels (maps, series frames) for one selected case. */
   casePanels?(rc: ReportContext, index: number): Promise<{ title: string; image: string; caption?: string }[]>;
-  methods?(): ReportModel['methods'];
+  methods?(rc: ReportContext): ReportModel['methods'];
 }
 
 const providers = new Map<string, ReportProvider>();

@@ -35,5 +35,15 @@ describe('xray-audit demo', () => {
     // Cases are distinct images (a marked twin is not picked beside its original).
     const bases = json.cases.map((c: { id: string }) => c.id.replace(/\+marker$/, ''));
     expect(new Set(bases).size).toBe(bases.length);
+
+    // Each case carries the default saliency panels (Grad-CAM, IG) as PNG overlays, and the
+    // methods table names them with their settings.
+    for (const c of json.cases as { panels: { title: string; image: string }[] }[]) {
+      expect(c.panels.map((p) => p.title)).toEqual(expect.arrayContaining(['Grad-CAM', 'Integrated Gradients']));
+      for (const p of c.panels) expect(Buffer.from(p.image.replace(/^data:image\/png;base64,/, ''), 'base64').subarray(1, 4).toString()).toBe('PNG');
+    }
+    const methodNames = json.methods.map((m: { name: string }) => m.name).join(' | ');
+    expect(methodNames).toContain('Integrated Gradients (case panels');
+    expect(html.match(/<div class="panel"><img src="data:image\/png;base64,/g)?.length ?? 0).toBeGreaterThanOrEqual(2 * json.cases.length);
   });
 });
