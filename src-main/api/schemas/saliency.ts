@@ -203,6 +203,10 @@ export type RegionBox = z.infer<typeof RegionBoxSchema>;
  */
 export const SaliencyRegionSchema = z.union([z.enum(['auto', 'marker', 'none']), RegionBoxSchema]);
 
+/** Colour maps of the heatmaps (matplotlib's, sampled). */
+export const COLORMAPS = ['inferno', 'viridis', 'jet', 'bwr'] as const;
+export type ColormapName = (typeof COLORMAPS)[number];
+
 export const SaliencyParamsSchema = z
   .object({
     /** Dataset index of one image... */
@@ -232,6 +236,8 @@ export const SaliencyParamsSchema = z
     referenceSize: z.number().int().min(16).max(10_000).default(1000),
     /** Side of the raw-map grid returned per map (maps are average-pooled down to it when smaller than the image). */
     rawSize: z.number().int().min(8).max(512).default(64),
+    /** Colour map of the heatmap PNGs: 'bwr' shows signed maps (blue against, red for the target). */
+    colormap: z.enum(COLORMAPS).default('inferno'),
     seed: z.number().int().min(0).default(0),
   })
   .strict()

@@ -161,7 +161,7 @@ export const saliencyJob = {
           const c = Object.fromEntries(Object.entries(curves).flatMap(([id, list]) => (list[i] ? [[id, list[i]!]] : [])));
           perImage[i].push({
             method: method.id,
-            heatmapPng: pngDataUrl(await heatmapPng(map, size)),
+            heatmapPng: pngDataUrl(await heatmapPng(map, size, { colormap: params.colormap })),
             ...poolMap(map, size, params.rawSize),
             signed: method.signed,
             min,

@@ -3,7 +3,9 @@
 import sharp from 'sharp';
 import { toHeat } from '../../metrics/saliency/ranking';
 
-export type ColormapName = 'inferno' | 'viridis' | 'jet' | 'bwr';
+import type { ColormapName } from '../../../api/schemas/saliency';
+
+export type { ColormapName };
 
 // Anchor colours at evenly spaced positions, linearly interpolated (matplotlib's maps, sampled).
 const ANCHORS: Record<ColormapName, [number, number, number][]> = {

@@ -66,6 +66,22 @@ describe('saliency job', () => {
     expect(marked.maps[0].metrics.ehr).toBeGreaterThan(0);
   });
 
+  it('renders the heatmaps in the chosen colour map (bwr: zero is white, the sign picks blue or red)', async () => {
+    const r = await saliencyJob.run(SaliencyParamsSchema.parse({ index: 45, methods: ['gradient'], target: 'positive', colormap: 'bwr' }), ctx());
+    const m = r.images[0].maps[0];
+    const { data } = await sharp(Buffer.from(m.heatmapPng.split(',')[1], 'base64')).raw().toBuffer({ resolveWithObject: true });
+    const extent = Math.max(Math.abs(m.min), Math.abs(m.max));
+    let checked = 0;
+    for (let i = 0; i < m.raw.length; i++) {
+      const v = m.raw[i] / extent;
+      const [red, , blue] = [data[3 * i], data[3 * i + 1], data[3 * i + 2]];
+      if (v > 0.2) expect(red).toBeGreaterThan(blue), checked++;
+      if (v < -0.2) expect(blue).toBeGreaterThan(red), checked++;
+    }
+    expect(checked).toBeGreaterThan(5);
+    expect(() => SaliencyParamsSchema.parse({ index: 0, methods: ['gradient'], colormap: 'rainbow' })).toThrow();
+  });
+
   it('rejects an index outside the image set and stops when cancelled', async () => {
     await expect(saliencyJob.run(SaliencyParamsSchema.parse({ index: 999, methods: ['gradient'] }), ctx())).rejects.toThrow(/out of range/);
     expect(SaliencyParamsSchema.safeParse({ methods: ['gradient'] }).success).toBe(false);
