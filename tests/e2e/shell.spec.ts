@@ -30,7 +30,7 @@ test('self-test job progresses, a second one cancels, status bar shows the backe
 
   const first = page.locator('li.job').first();
   const bar = first.getByTestId('job-progress');
-  await expect(first).toHaveAttribute('data-status', 'running');
+  await expect(first).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
   const fractions: number[] = [];
   for (let i = 0; i < 40 && fractions.length < 3; i++) {
     const f = Number(await bar.getAttribute('data-fraction'));
@@ -44,7 +44,7 @@ test('self-test job progresses, a second one cancels, status bar shows the backe
   await page.getByTestId('selftest-steps').fill('100000');
   await page.getByTestId('run-selftest').click();
   const second = page.locator('li.job').first();
-  await expect(second).toHaveAttribute('data-status', 'running');
+  await expect(second).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
   await expect(page.getByTestId('status-jobs')).toContainText('1 job running');
   await page.waitForTimeout(500);
   fs.mkdirSync('test-results/artifacts', { recursive: true });
