@@ -19,10 +19,18 @@ export const API_METHODS = [
   'model.attachDemo',
   'model.attachTrained',
   'model.evaluation',
+  'bias.confounderSaliency',
   'report.list',
   'report.file',
   'report.printPdf',
   'image.view',
+  'causalQueries.list',
+  'causalQueries.batch',
+  'causalQueries.answer',
+  'explainers.list',
+  'invariance.saved',
+  'invariance.analysis',
+  'causalFactors.latest',
 ] as const;
 export const API_EVENTS = ['job.update'] as const;
 

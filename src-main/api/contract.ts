@@ -8,11 +8,15 @@ import type { SubgroupAudit } from '../engine/metrics/subgroups';
 import { TrainClassifierParamsSchema } from './schemas/training';
 import { ExaggerationMetricsParamsSchema, GenerateSeriesParamsSchema, TrainExplainerParamsSchema } from './schemas/exaggeration';
 import { InvarianceAnalysisParamsSchema, InvarianceTrainParamsSchema } from './schemas/invariance';
+import { InvarianceAnalysisRequestSchema, InvarianceAnalysisResultSchema, InvarianceSavedSchema } from './schemas/invariance-saved';
+import { CausalFactorsLatestRequestSchema, SavedCausalFactorsSchema } from './schemas/causal-factors-saved';
 import { SALIENCY_METHOD_IDS, SaliencyParamsSchema } from './schemas/saliency';
 import { CausalFactorsParamsSchema } from './schemas/causal-factors';
 import { CausalFeaturesParamsSchema } from './schemas/causal-features';
+import { ConfounderSaliencyParamsSchema, ConfounderSaliencyResultSchema } from './schemas/confounder';
+import { CausalQueriesParamsSchema, CausalQueriesVerdictParamsSchema, CausalQueryApiSchemas } from './schemas/causal-queries';
 
-export const JobKindSchema = z.enum(['selftest', 'import-dataset', 'evaluate-model', 'train-classifier', 'export-report', 'causal-features', 'causal-factors', 'saliency', 'invariance-train', 'invariance-analysis', 'train-explainer', 'exaggeration-series', 'exaggeration-metrics']);
+export const JobKindSchema = z.enum(['selftest', 'import-dataset', 'evaluate-model', 'train-classifier', 'export-report', 'causal-features', 'causal-factors', 'saliency', 'invariance-train', 'invariance-analysis', 'train-explainer', 'exaggeration-series', 'exaggeration-metrics', 'causal-queries', 'causal-queries-verdict', 'confounder-saliency']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 /** Parameters of each job kind. */
@@ -61,6 +65,9 @@ export const JobParamsSchemas = {
     })
     .strict(),
   'causal-features': CausalFeaturesParamsSchema,
+  'confounder-saliency': ConfounderSaliencyParamsSchema,
+  'causal-queries': CausalQueriesParamsSchema,
+  'causal-queries-verdict': CausalQueriesVerdictParamsSchema,
   'causal-factors': CausalFactorsParamsSchema,
   'saliency': SaliencyParamsSchema,
   'invariance-train': InvarianceTrainParamsSchema,
@@ -205,6 +212,19 @@ export const ImageViewSchema = z.object({
 });
 export type ImageView = z.infer<typeof ImageViewSchema>;
 
+export const ExplainerInfoSchema = z.object({
+  name: z.string(),
+  /** 'project': trained into (or installed in) the project; 'shipped': in models/, installed on first use. */
+  source: z.enum(['project', 'shipped']),
+  classifierHash: z.string().nullable(),
+  /** Whether it explains the project's current classifier (only those can be used). */
+  matches: z.boolean(),
+  bins: z.number(),
+  imageSize: z.number(),
+  steps: z.number(),
+});
+export type ExplainerInfo = z.infer<typeof ExplainerInfoSchema>;
+
 const Id = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/) }).strict();
 const Empty = z.object({}).strict();
 
@@ -222,6 +242,9 @@ export const SubmitJobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('saliency'), params: JobParamsSchemas['saliency'] }).strict(),
   z.object({ kind: z.literal('causal-factors'), params: JobParamsSchemas['causal-factors'] }).strict(),
   z.object({ kind: z.literal('causal-features'), params: JobParamsSchemas['causal-features'] }).strict(),
+  z.object({ kind: z.literal('confounder-saliency'), params: JobParamsSchemas['confounder-saliency'] }).strict(),
+  z.object({ kind: z.literal('causal-queries'), params: JobParamsSchemas['causal-queries'] }).strict(),
+  z.object({ kind: z.literal('causal-queries-verdict'), params: JobParamsSchemas['causal-queries-verdict'] }).strict(),
 ]);
 export type SubmitJob = z.input<typeof SubmitJobSchema>;
 
@@ -266,6 +289,8 @@ export const ApiSchemas = {
   'model.attach': { request: z.object({ dir: PathString }).strict(), response: ModelInfoSchema },
   'model.attachDemo': { request: z.object({ which: z.enum(['pneumonia', 'shortcut']) }).strict(), response: ModelInfoSchema },
   'model.attachTrained': { request: z.object({ name: z.string().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/) }).strict(), response: ModelInfoSchema },
+  /** The latest saliency-mass-on-confounder result for the current model, or null. */
+  'bias.confounderSaliency': { request: Empty, response: ConfounderSaliencyResultSchema.nullable() },
   'model.evaluation': {
     request: z.object({ split: z.enum(['train', 'val', 'test']) }).strict(),
     response: EvaluationResultSchema.nullable(),
@@ -296,6 +321,18 @@ export const ApiSchemas = {
     /** data:image/png URLs of the stored model-input images, in request order. */
     response: z.array(z.string()),
   },
+  /** Exaggeration explainers usable with the project's classifier: its own and matching shipped ones. */
+  'explainers.list': { request: Empty, response: z.array(ExplainerInfoSchema) },
+  /** The project's invariance surrogates and saved analyses (seed 003). */
+  'invariance.saved': { request: Empty, response: InvarianceSavedSchema },
+  /** The newest saved invariance analysis for the current model (of one surrogate when named), or null. */
+  'invariance.analysis': { request: InvarianceAnalysisRequestSchema, response: InvarianceAnalysisResultSchema.nullable() },
+  /** The newest saved causal-factors result (seed 000; of one explainer when named), or null. */
+  'causalFactors.latest': { request: CausalFactorsLatestRequestSchema, response: SavedCausalFactorsSchema.nullable() },
+  /** Causal queries answered by the auditor (seed 001): batches, one batch with its answers, save one answer. */
+  'causalQueries.list': CausalQueryApiSchemas.list,
+  'causalQueries.batch': CausalQueryApiSchemas.batch,
+  'causalQueries.answer': CausalQueryApiSchemas.answer,
 } satisfies Record<ApiMethod, { request: z.ZodType; response: z.ZodType }>;
 
 /** Every event the main process may push to the renderer. */

@@ -21,6 +21,11 @@ import * as path from 'node:path';
 import type { EvaluationResult, ModelInfo } from '../api/contract';
 import { DecodeError } from './data/decoders';
 import { createProject, currentProject, openProject, projectImages, requireProject } from './session';
+import { causalQueryCalls } from './explain/causal-features/query-calls';
+import { explainerInfos } from './explain/exaggeration/list';
+import { latestInvarianceAnalysis, listInvariances } from './explain/invariance/saved';
+import { latestCausalFactors } from './explain/causal/saved';
+import { savedConfounderSaliency } from './jobs/confounder-saliency';
 
 async function modelInfo(store: ProjectStore): Promise<ModelInfo | null> {
   const rec = modelRecord(store);
@@ -139,6 +144,7 @@ export const calls: CallTable = {
     await attachModel(s, path.join(s.dir, 'models', name), name);
     return (await modelInfo(s))!;
   },
+  'bias.confounderSaliency': async () => savedConfounderSaliency(requireProject()),
   'model.evaluation': async ({ split }) => {
     const s = requireProject();
     const a = s.manifest.artefacts[`evaluation-${split}`];
@@ -158,6 +164,11 @@ export const calls: CallTable = {
       throw e;
     }
   },
+  'explainers.list': async () => explainerInfos(requireProject()),
+  'invariance.saved': async () => listInvariances(requireProject()),
+  'invariance.analysis': async ({ name }) => latestInvarianceAnalysis(requireProject(), name),
+  'causalFactors.latest': async ({ name }) => latestCausalFactors(requireProject(), { name }),
+  ...causalQueryCalls,
   'dataset.thumbnails': async ({ indices }) => {
     const set = await projectImages();
     const px = set.size * set.size;

@@ -14,6 +14,9 @@ import { invarianceTrainJob } from './invariance-train';
 import { saliencyJob } from './saliency';
 import { causalFactorsJob } from './causal-factors';
 import { causalFeaturesJob } from './causal-features';
+import { confounderSaliencyJob } from './confounder-saliency';
+import { causalQueriesJob } from './causal-queries';
+import { causalQueriesVerdictJob } from './causal-queries-verdict';
 
 export function createJobRegistry(): JobRegistry {
   const registry = new JobRegistry();
@@ -30,5 +33,8 @@ export function createJobRegistry(): JobRegistry {
   registry.register(saliencyJob);
   registry.register(causalFactorsJob);
   registry.register(causalFeaturesJob);
+  registry.register(confounderSaliencyJob);
+  registry.register(causalQueriesJob);
+  registry.register(causalQueriesVerdictJob);
   return registry;
 }

@@ -5,6 +5,7 @@
 // Progress per step (step, C, D, loss); a checkpoint every `checkpointEvery` steps in the output
 // folder (resume: true continues from it; an explainer saved for another classifier is refused);
 // cancel between steps (the last checkpoint stays).
+// With data 'project' the result is kept in the project (artefact `causal-factors-<name>`).
 //
 // Wiring (for all.ts and the API contract): kind 'causal-factors', params CausalFactorsParamsSchema
 // (src-main/api/schemas/causal-factors.ts), result CausalFactorsResult (JSON).
@@ -18,6 +19,7 @@ import { loadDemoPneumonia } from '../data/importers/medmnist';
 import { makeRng, permutation } from '../data/synthetic/rng';
 import { capacityCertificate } from '../explain/causal/certificate';
 import { hasExplainer, loadExplainer, saveExplainer } from '../explain/causal/io';
+import { saveCausalFactors } from '../explain/causal/saved';
 import { latentSweeps } from '../explain/causal/sweeps';
 import { evaluateInfluence, newExplainer, trainExplainer, type Explainer } from '../explain/causal/train';
 import { disposeVae } from '../explain/causal/architecture';
@@ -158,7 +160,7 @@ export const causalFactorsJob = {
       ctx.progress({ stage: 'estimating I(alpha; Y) and rendering sweeps', fraction: 0.9 });
       const report = await explainerReport(e, model, set, { evalNAlpha: p.evalNAlpha, evalNBeta: p.evalNBeta, sweepRows, seed: p.options.seed, betaInfluence: p.betaInfluence, onChunk: () => ctx.checkpoint() });
       ctx.progress({ stage: 'done', fraction: 1, metrics: { I_alpha_Y: report.influence.joint } });
-      return {
+      const result: CausalFactorsResult = {
         dir,
         classifierHash: model.hash,
         classNames: model.classNames,
@@ -171,6 +173,9 @@ export const causalFactorsJob = {
         snapshots,
         ...report,
       };
+      // The latest result of each explainer is kept in the project (the Explain view and the report read it).
+      if (p.data === 'project') await saveCausalFactors(requireProject(), p.name, result);
+      return result;
     } finally {
       if (ex) disposeVae(ex.vae);
       if (owned) model.dispose();

@@ -1,10 +1,11 @@
 // Visual causal feature learning (seed 001) as a job: GRATING or PneumoniaMNIST with a marker;
 // returns MErr/MDist curves, feature effects, verdicts and example manipulations (JSON).
-// Typed structurally until 'causal-features' is added to the API contract's JobParamsSchemas.
+// Saved in the open project, when there is one (artefact `causal-features-<experiment>`), for the report.
 import { CausalFeaturesParamsSchema, type CausalFeaturesParams } from '../../api/schemas/causal-features';
 import { initBackend } from '../backend';
 import { runGrating, runPneumoniaMarker, type CausalFeaturesResult } from '../explain/causal-features';
 import type { JobContext } from './context';
+import { currentProject } from '../session';
 
 export const causalFeaturesJob = {
   kind: 'causal-features' as const,
@@ -17,6 +18,14 @@ export const causalFeaturesJob = {
       checkpoint: () => ctx.checkpoint(),
     };
     const result = p.experiment === 'grating' ? await runGrating(p, hooks) : await runPneumoniaMarker(p, hooks);
+    const store = currentProject();
+    if (store) {
+      const blob = await store.writeBlob(Buffer.from(JSON.stringify(result)), 'json');
+      const at = new Date().toISOString();
+      await store.update((m) => {
+        m.artefacts[`causal-features-${p.experiment}`] = { kind: 'causal-features', blob, meta: { experiment: p.experiment, seed: p.seed, iterations: p.iterations, queries: p.queries, at } };
+      });
+    }
     ctx.progress({ stage: 'done', fraction: 1 });
     return result;
   },

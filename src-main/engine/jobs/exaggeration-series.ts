@@ -1,5 +1,6 @@
 // Series for rows of the open project's image set with one of its explainers: for each image,
 // K frames (PNG data URLs), f(x_delta) and the target bin per frame, and difference-to-query maps.
+// The latest result is saved in the project as artefact `exaggeration-series:latest`.
 //
 // Wiring (for all.ts and the API contract): kind 'exaggeration-series', params
 // GenerateSeriesParamsSchema (src-main/api/schemas/exaggeration.ts).
@@ -12,6 +13,9 @@ import { EngineError } from './errors';
 
 export { GenerateSeriesParamsSchema, type GenerateSeriesParams } from '../../api/schemas/exaggeration';
 import type { GenerateSeriesParams } from '../../api/schemas/exaggeration';
+
+/** Manifest key of the latest saved series. */
+export const SERIES_ARTEFACT = 'exaggeration-series:latest';
 
 export interface SeriesItem {
   index: number;
@@ -50,6 +54,12 @@ export const exaggerationSeriesJob = {
       items.push({ index: row, id: set.ids[row], label: set.classNames[set.labels[row]], split: set.split[row], series: await seriesJson(s, i, { differences: params.differences }) });
       ctx.progress({ stage: 'rendering', fraction: 0.2 + (0.8 * (i + 1)) / params.indices.length });
     }
-    return { explainer: record.name, explainerHash: record.hash, classifierHash: record.classifierHash, positiveClass: model.classNames[model.positiveClass], items };
+    const result: SeriesResult = { explainer: record.name, explainerHash: record.hash, classifierHash: record.classifierHash, positiveClass: model.classNames[model.positiveClass], items };
+    // The latest series is kept in the project (the report's exaggeration section shows it).
+    const blob = await store.writeBlob(Buffer.from(JSON.stringify(result)), 'json');
+    await store.update((m) => {
+      m.artefacts[SERIES_ARTEFACT] = { kind: 'exaggeration-series', blob, meta: { explainer: record.name, explainerHash: record.hash, indices: params.indices, at: new Date().toISOString() } };
+    });
+    return result;
   },
 };

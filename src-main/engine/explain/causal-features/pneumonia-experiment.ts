@@ -32,7 +32,7 @@ export function toImages(set: ImageSet, rows: ArrayLike<number>): Images {
 }
 
 /** Mean output on positives minus on negatives, with a class-stratified bootstrap interval. */
-function labelEffect(out: Float32Array, labels: Int32Array, o: { resamples: number; seed: number }): Effect {
+export function labelEffect(out: Float32Array, labels: Int32Array, o: { resamples: number; seed: number }): Effect {
   const diff = (idx: ArrayLike<number>): number => {
     let sp = 0, np = 0, sn = 0, nn = 0;
     for (let k = 0; k < idx.length; k++) {

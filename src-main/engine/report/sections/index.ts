@@ -2,3 +2,8 @@
 // (registerReportProvider) when imported; export-report imports this index.
 export {};
 import './saliency';
+import './exaggeration';
+import './invariances';
+import './causal-factors';
+import './causal-features';
+import './confounder';

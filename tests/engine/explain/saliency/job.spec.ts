@@ -75,8 +75,14 @@ describe('saliency job', () => {
     for (let i = 0; i < m.raw.length; i++) {
       const v = m.raw[i] / extent;
       const [red, , blue] = [data[3 * i], data[3 * i + 1], data[3 * i + 2]];
-      if (v > 0.2) expect(red).toBeGreaterThan(blue), checked++;
-      if (v < -0.2) expect(blue).toBeGreaterThan(red), checked++;
+      if (v > 0.2) {
+        expect(red).toBeGreaterThan(blue);
+        checked++;
+      }
+      if (v < -0.2) {
+        expect(blue).toBeGreaterThan(red);
+        checked++;
+      }
     }
     expect(checked).toBeGreaterThan(5);
     expect(() => SaliencyParamsSchema.parse({ index: 0, methods: ['gradient'], colormap: 'rainbow' })).toThrow();
