@@ -44,71 +44,93 @@ async function main(): Promise<void> {
     const dir = path.join(modelsDir(), e.name);
     const model = await loadAuditedModel(classifierDir(e.classifier));
     const { explainer, file } = await loadExplainer(dir, model);
-    const t = Date.now();
-    const quality = await evaluateExplainerQuality(explainer, model, set, rows, {
-      frechet: 'demo-pool',
-      oracle: { model: oracle.model, attribute: 'marker', positive: 'present', valAuc: oracle.valAuc },
-      bootstrap: 2000,
-      seed: 1,
-      strips: { attribute: 'marker', perGroup: 2 },
-      progress: (stage) => console.log(`${e.name}: ${stage}`),
-    });
-    results[e.name] = { quality, seconds: (Date.now() - t) / 1000, training: file.training, classifierHash: file.classifier.hash };
+    for (const calibrate of [false, true]) {
+      const t = Date.now();
+      const quality = await evaluateExplainerQuality(explainer, model, set, rows, {
+        frechet: 'demo-pool',
+        calibrate,
+        oracle: { model: oracle.model, attribute: 'marker', positive: 'present', valAuc: oracle.valAuc },
+        bootstrap: 2000,
+        seed: 1,
+        strips: { attribute: 'marker', perGroup: 2 },
+        progress: (stage) => console.log(`${e.name}${calibrate ? ' (calibrated knob)' : ''}: ${stage}`),
+      });
+      results[`${e.name}${calibrate ? '+calibrated' : ''}`] = { quality, seconds: (Date.now() - t) / 1000, training: file.training, classifierHash: file.classifier.hash };
+    }
     explainer.dispose();
     model.dispose();
   }
   oracle.model.dispose();
   fs.rmSync(oracleDir, { recursive: true, force: true });
 
-  const clean = results['exaggeration-pneumonia'].quality;
-  const shortcut = results['exaggeration-shortcut'].quality;
-  const cc = clean.confounding!;
-  const cs = shortcut.confounding!;
+  const figures = (suffix: string) => {
+    const clean = results[`exaggeration-pneumonia${suffix}`].quality;
+    const shortcut = results[`exaggeration-shortcut${suffix}`].quality;
+    const cc = clean.confounding!;
+    const cs = shortcut.confounding!;
+    return {
+      clean,
+      shortcut,
+      summary: {
+        target_correlation: r3(clean.compatibility.targetCorrelation),
+        in_target_bin: r3(clean.compatibility.inTargetBin),
+        monotone: r3(clean.compatibility.monotone),
+        reconstruction_l1: r3(clean.selfConsistency.reconstructionL1, 4),
+        cycle_l1: r3(clean.selfConsistency.cycleL1, 4),
+        lsc: r3(clean.selfConsistency.lsc),
+        frechet_demo_pool: r3(clean.frechet?.overall ?? null),
+        confounding_shortcut: r3(cs.overall.value),
+        confounding_clean: r3(cc.overall.value),
+        confounding_ratio: r3(cc.overall.value ? (cs.overall.value ?? 0) / cc.overall.value : null, 2),
+        done_when: {
+          target_correlation_ge_0_9: (clean.compatibility.targetCorrelation ?? 0) >= 0.9,
+          in_target_bin_ge_0_6: clean.compatibility.inTargetBin >= 0.6,
+          reconstruction_l1_le_0_05: clean.selfConsistency.reconstructionL1 <= 0.05,
+          confounding_ratio_ge_3: (cs.overall.value ?? 0) >= 3 * (cc.overall.value ?? 0),
+        },
+      },
+    };
+  };
+  const plain = figures('');
+  const calibrated = figures('+calibrated');
   const summary = {
     explainer: 'exaggeration-pneumonia (models/pneumonia-demo)',
     queries: rows.length,
-    target_correlation: r3(clean.compatibility.targetCorrelation),
-    in_target_bin: r3(clean.compatibility.inTargetBin),
-    monotone: r3(clean.compatibility.monotone),
-    reconstruction_l1: r3(clean.selfConsistency.reconstructionL1, 4),
-    cycle_l1: r3(clean.selfConsistency.cycleL1, 4),
-    lsc: r3(clean.selfConsistency.lsc),
-    frechet_demo_pool: r3(clean.frechet?.overall ?? null),
-    confounding_shortcut: r3(cs.overall.value),
-    confounding_clean: r3(cc.overall.value),
-    confounding_ratio: r3(cc.overall.value ? (cs.overall.value ?? 0) / cc.overall.value : null, 2),
+    series: "seed 004's conditioning: one frame per bin",
+    ...plain.summary,
     oracle_val_auc: r3(oracle.valAuc, 4),
-    done_when: {
-      target_correlation_ge_0_9: (clean.compatibility.targetCorrelation ?? 0) >= 0.9,
-      in_target_bin_ge_0_6: clean.compatibility.inTargetBin >= 0.6,
-      reconstruction_l1_le_0_05: clean.selfConsistency.reconstructionL1 <= 0.05,
-      confounding_ratio_ge_3: (cs.overall.value ?? 0) >= 3 * (cc.overall.value ?? 0),
-    },
+    /** The same explainers with the calibrated knob (not in seed 004; see series.ts). */
+    calibrated: calibrated.summary,
   };
 
-  const row = (label: string, f: (q: ExaggerationQuality) => string): string => `${label.padEnd(40)} ${f(clean).padStart(22)} ${f(shortcut).padStart(22)}`;
-  const ci = (b: { value: number | null; lo: number | null; hi: number | null }): string => `${fmt(b.value)} (${fmt(b.lo)}–${fmt(b.hi)})`;
-  console.log(`\n${rows.length} demo test queries (seed ${QUERY_SEED}; marker on half of each class, seed ${MARKER_SEED}), K = ${clean.bins}`);
-  console.log(`${''.padEnd(40)} ${'exaggeration-pneumonia'.padStart(22)} ${'exaggeration-shortcut'.padStart(22)}`);
-  console.log(row('target/achieved f correlation', (q) => fmt(q.compatibility.targetCorrelation)));
-  console.log(row('frames in target bin', (q) => fmt(q.compatibility.inTargetBin)));
-  console.log(row('mean |f - target|', (q) => fmt(q.compatibility.meanAbsError)));
-  console.log(row('monotone series (tol 0.01)', (q) => fmt(q.compatibility.monotone)));
-  console.log(row('reconstruction L1 ([0,1])', (q) => fmt(q.selfConsistency.reconstructionL1, 4)));
-  console.log(row('cycle L1 ([0,1])', (q) => fmt(q.selfConsistency.cycleL1, 4)));
-  console.log(row('latent space closeness', (q) => fmt(q.selfConsistency.lsc)));
-  console.log(row('Frechet distance, demo-pool (all)', (q) => fmt(q.frechet?.overall)));
-  console.log(row('Frechet distance, f->0 / f->1 ends', (q) => `${fmt(q.frechet?.low, 2)} / ${fmt(q.frechet?.high, 2)}`));
-  console.log(row('confounding by marker, f->0', (q) => ci(q.confounding!.low.changed)));
-  console.log(row('confounding by marker, f->1', (q) => ci(q.confounding!.high.changed)));
-  console.log(row('confounding by marker, overall', (q) => ci(q.confounding!.overall)));
-  console.log(row('oracle: marker present at f->0 / f->1', (q) => `${fmt(q.confounding!.low.present, 2)} / ${fmt(q.confounding!.high.present, 2)}`));
-  console.log(row('training steps / seconds', (q) => {
-    const t = results[q === clean ? 'exaggeration-pneumonia' : 'exaggeration-shortcut'].training as { steps?: number; trainSeconds?: number };
-    return `${t.steps ?? '—'} / ${fmt(t.trainSeconds, 0)}`;
-  }));
-  console.log(`\nconfounding ratio shortcut/clean: ${fmt(summary.confounding_ratio, 2)} (done-when >= 3); oracle val AUC ${fmt(oracle.valAuc, 4)}`);
-  console.log(`done-when: ${JSON.stringify(summary.done_when)}`);
+  for (const [title, fig] of [["seed 004's conditioning (one frame per bin)", plain], ['calibrated knob (bisection between bins; not in seed 004)', calibrated]] as const) {
+    const { clean, shortcut } = fig;
+    const row = (label: string, f: (q: ExaggerationQuality) => string): string => `${label.padEnd(40)} ${f(clean).padStart(22)} ${f(shortcut).padStart(22)}`;
+    const ci = (b: { value: number | null; lo: number | null; hi: number | null }): string => `${fmt(b.value)} (${fmt(b.lo)}–${fmt(b.hi)})`;
+    console.log(`\n${title}: ${rows.length} demo test queries (seed ${QUERY_SEED}; marker on half of each class, seed ${MARKER_SEED}), K = ${clean.bins}`);
+    console.log(`${''.padEnd(40)} ${'exaggeration-pneumonia'.padStart(22)} ${'exaggeration-shortcut'.padStart(22)}`);
+    console.log(row('target/achieved f correlation', (q) => fmt(q.compatibility.targetCorrelation)));
+    console.log(row('frames in target bin', (q) => fmt(q.compatibility.inTargetBin)));
+    console.log(row('mean |f - target|', (q) => fmt(q.compatibility.meanAbsError)));
+    console.log(row('monotone series (tol 0.01)', (q) => fmt(q.compatibility.monotone)));
+    console.log(row('reconstruction L1 ([0,1])', (q) => fmt(q.selfConsistency.reconstructionL1, 4)));
+    console.log(row('cycle L1 ([0,1])', (q) => fmt(q.selfConsistency.cycleL1, 4)));
+    console.log(row('latent space closeness', (q) => fmt(q.selfConsistency.lsc)));
+    console.log(row('Frechet distance, demo-pool (all)', (q) => fmt(q.frechet?.overall)));
+    console.log(row('Frechet distance, f->0 / f->1 ends', (q) => `${fmt(q.frechet?.low, 2)} / ${fmt(q.frechet?.high, 2)}`));
+    console.log(row('confounding by marker, f->0', (q) => ci(q.confounding!.low.changed)));
+    console.log(row('confounding by marker, f->1', (q) => ci(q.confounding!.high.changed)));
+    console.log(row('confounding by marker, overall', (q) => ci(q.confounding!.overall)));
+    console.log(row('oracle: marker present at f->0 / f->1', (q) => `${fmt(q.confounding!.low.present, 2)} / ${fmt(q.confounding!.high.present, 2)}`));
+    console.log(row('training steps / seconds', (q) => {
+      const t = results[q === clean ? 'exaggeration-pneumonia' : 'exaggeration-shortcut'].training as { steps?: number; trainSeconds?: number };
+      return `${t.steps ?? '—'} / ${fmt(t.trainSeconds, 0)}`;
+    }));
+    console.log(`confounding ratio shortcut/clean: ${fmt(fig.summary.confounding_ratio, 2)} (done-when >= 3)`);
+    console.log(`done-when: ${JSON.stringify(fig.summary.done_when)}`);
+  }
+  console.log(`oracle val AUC ${fmt(oracle.valAuc, 4)}`);
+  const clean = plain.clean;
 
   const out = path.resolve(arg('out') ?? path.join(__dirname, 'results', 'exaggeration.json'));
   fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -45,6 +45,10 @@ test('generate a series with the demo explainer, read f under the frames and scr
   expect(f[0]).toBeLessThan(0.5);
   expect(f[9]).toBeGreaterThan(0.5);
   expect(f[9] - f[0]).toBeGreaterThan(0.5);
+  // With the calibrated knob (the view's default) most frames land in their target bin
+  // (the plain seed 004 conditioning lands 2 of 10 for this image).
+  await expect(page.getByTestId('exag-calibrate')).toBeChecked();
+  expect(f.filter((v, k) => v >= k / 10 && v < (k + 1) / 10).length).toBeGreaterThanOrEqual(7);
 
   // Scrub: the large frame and its label follow the slider.
   const slider = page.getByTestId('exag-slider');

@@ -99,6 +99,9 @@ export const GenerateSeriesParamsSchema = z
     indices: z.array(z.number().int().min(0)).min(1).max(64),
     /** Add |frame - query| maps (PNG, scaled to the largest difference of the series). */
     differences: z.boolean().default(true),
+    /** Calibrated knob: bisect between bins' conditions until f meets each bin's centre (not in
+     * seed 004; off = the paper's one frame per bin condition). */
+    calibrate: z.boolean().default(false),
   })
   .strict();
 export type GenerateSeriesParams = z.infer<typeof GenerateSeriesParamsSchema>;
@@ -123,6 +126,8 @@ export const ExaggerationMetricsParamsSchema = z
     bootstrap: z.number().int().min(0).max(10_000).default(1000),
     /** Queries per subgroup in the series strips. */
     stripQueries: z.number().int().min(0).max(8).default(2),
+    /** Judge the series made with the calibrated knob (see exaggeration-series). */
+    calibrate: z.boolean().default(false),
   })
   .strict();
 export type ExaggerationMetricsParams = z.infer<typeof ExaggerationMetricsParamsSchema>;

@@ -81,6 +81,7 @@ export const exaggerationMetricsJob = {
     try {
       const quality = await evaluateExplainerQuality(explainer, model, set, rows, {
         frechet: params.frechetFeatures,
+        calibrate: params.calibrate,
         oracle: oracle?.oracle ?? null,
         bootstrap: params.bootstrap,
         seed: params.seed,

@@ -46,7 +46,7 @@ export const exaggerationSeriesJob = {
     const { explainer, record } = await projectExplainer(store, params.explainer, model);
     await ctx.checkpoint();
     ctx.progress({ stage: 'generating', fraction: 0.2 });
-    const s = await seriesForRows(explainer, model, set, params.indices);
+    const s = await seriesForRows(explainer, model, set, params.indices, { calibrate: params.calibrate });
     const items: SeriesItem[] = [];
     for (let i = 0; i < params.indices.length; i++) {
       await ctx.checkpoint();

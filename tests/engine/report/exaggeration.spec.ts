@@ -60,7 +60,8 @@ describe('report: exaggeration section', () => {
     expect(sec!.strips).toHaveLength(2);
     expect(sec!.strips![0].frames).toHaveLength(bins + 1);
     expect(sec!.strips![0].frames[1].caption).toBe(`f=${series.items[0].series.frames[0].f.toFixed(3)} (t ${(0.5 / bins).toFixed(2)})`);
-    expect(sec!.tables![0].rows[0][4]).toBeCloseTo(metrics.compatibility.targetCorrelation, 10);
+    expect(sec!.tables![0].rows[0][5]).toBeCloseTo(metrics.compatibility.targetCorrelation, 10);
+    expect(sec!.tables![0].rows[0][1]).toBe('seed 004');
     expect(json.methods.some((m) => m.name.startsWith('Progressive exaggeration'))).toBe(true);
     // Cases carry the 3-frame strip (f -> 0, reconstruction, f -> 1).
     expect(json.cases.length).toBeGreaterThan(0);

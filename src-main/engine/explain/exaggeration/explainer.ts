@@ -64,8 +64,8 @@ export class ExaggerationExplainer {
     return tf.tidy(() => this.encoder.apply(tf.sub(tf.mul(x, 2), 1), mode));
   }
 
-  /** G(z, c) as images in [0, 1]. */
-  decode(z: tf.Tensor4D, bins: tf.Tensor1D, mode: Mode = 'eval'): tf.Tensor4D {
+  /** G(z, c) as images in [0, 1]; `bins` as in Generator.apply. */
+  decode(z: tf.Tensor4D, bins: tf.Tensor1D | tf.Tensor2D, mode: Mode = 'eval'): tf.Tensor4D {
     return tf.tidy(() => tf.div(tf.add(this.generator.apply(z, bins, mode), 1), 2));
   }
 
@@ -86,6 +86,24 @@ export class ExaggerationExplainer {
       const bins = tf.tensor1d(Array.from({ length: n * k }, (_, j) => j % k), 'int32');
       return this.decode(zr as tf.Tensor4D, bins);
     });
+  }
+
+  /**
+   * G(z, c) at continuous knob positions c (one per row of z): c = k is bin k's condition, and
+   * between bins (or up to half a bin beyond the ends) the two nearest bins' cBN scale and shift
+   * are interpolated (extrapolated) linearly.
+   */
+  decodeAt(z: tf.Tensor4D, knob: ArrayLike<number>): tf.Tensor4D {
+    const k = this.bins;
+    const w = new Float32Array(knob.length * k);
+    for (let i = 0; i < knob.length; i++) {
+      const c = Math.max(-0.5, Math.min(k - 0.5, knob[i]));
+      const i0 = Math.max(0, Math.min(k - 2, Math.floor(c)));
+      const t = c - i0;
+      w[i * k + i0] = 1 - t;
+      w[i * k + i0 + 1] = t;
+    }
+    return tf.tidy(() => this.decode(z, tf.tensor2d(w, [knob.length, k])));
   }
 
   /** Scalars in the saved explainer (encoder + generator, running statistics included). */

@@ -43,10 +43,14 @@ export class Generator {
     this.outBias = store.zeros(p, 'gen/out_bias', [1]);
   }
 
-  /** z: the encoder's latent; bins: [N] int32 target bins. Returns [N, S, S, 1] in [-1, 1]. */
-  apply(z: tf.Tensor4D, bins: tf.Tensor1D, mode: Mode): tf.Tensor4D {
+  /**
+   * z: the encoder's latent; bins: [N] int32 target bins, or [N, K] condition weights (a
+   * one-hot row per image, or an interpolation between two bins' scale and shift). Returns
+   * [N, S, S, 1] in [-1, 1].
+   */
+  apply(z: tf.Tensor4D, bins: tf.Tensor1D | tf.Tensor2D, mode: Mode): tf.Tensor4D {
     return tf.tidy(() => {
-      const onehot = tf.oneHot(bins, this.arch.bins).toFloat() as tf.Tensor2D;
+      const onehot = bins.rank === 2 ? (bins as tf.Tensor2D) : (tf.oneHot(bins as tf.Tensor1D, this.arch.bins).toFloat() as tf.Tensor2D);
       let h = z;
       for (const b of this.blocks) {
         let r = conv(tf.relu(b.bn1.apply(h, mode, onehot)), b.w1);

@@ -21,7 +21,20 @@ export interface SeriesBatch {
   fQuery: Float32Array;
   /** f(x_delta) of each frame [n * K]. */
   fFrames: Float32Array;
+  /** With calibration: the knob position of each frame [n * K] (k = the paper's bin k). */
+  knobs?: Float32Array;
 }
+
+export interface SeriesOptions {
+  /**
+   * Calibrate the knob (a departure from seed 004, off by default): per frame, bisect a
+   * continuous condition between bins until f(x_delta) meets the bin's centre, keeping the plain
+   * bin-k frame when it is closer. Costs BISECTIONS + 1 more generator and classifier passes.
+   */
+  calibrate?: boolean;
+}
+
+const BISECTIONS = 7;
 
 /** Queries per forward pass (K frames each). */
 const CHUNK = 16;
@@ -34,7 +47,7 @@ async function positive(model: AuditedModel, x: tf.Tensor4D): Promise<Float32Arr
 }
 
 /** The series of every image of x ([n, S, S, 1] in [0, 1]) with f of queries and frames. */
-export async function computeSeries(explainer: ExaggerationExplainer, model: AuditedModel, x: tf.Tensor4D): Promise<SeriesBatch> {
+export async function computeSeries(explainer: ExaggerationExplainer, model: AuditedModel, x: tf.Tensor4D, opts: SeriesOptions = {}): Promise<SeriesBatch> {
   explainer.checkClassifier(model);
   const [n, side] = x.shape;
   const k = explainer.bins;
@@ -46,16 +59,55 @@ export async function computeSeries(explainer: ExaggerationExplainer, model: Aud
     const frames = explainer.series(xi);
     out.frames.set(await frames.data(), i * k * px);
     out.fFrames.set(await positive(model, frames), i * k);
+    if (opts.calibrate) {
+      out.knobs ??= Float32Array.from({ length: n * k }, (_, j) => j % k);
+      await calibrateChunk(explainer, model, xi, out, i, m);
+    }
     tf.dispose([xi, frames]);
   }
   return out;
 }
 
+/** Replaces the frames of queries i..i+m with calibrated ones where they land closer to their bin's centre. */
+async function calibrateChunk(explainer: ExaggerationExplainer, model: AuditedModel, xi: tf.Tensor4D, out: SeriesBatch, i: number, m: number): Promise<void> {
+  const k = out.bins;
+  const px = out.side * out.side;
+  const z = explainer.encode(xi);
+  const zr = tf.gather(z, tf.tensor1d(Array.from({ length: m * k }, (_, j) => Math.floor(j / k)), 'int32')) as tf.Tensor4D;
+  const target = Float32Array.from({ length: m * k }, (_, j) => binCentre(j % k, k));
+  const lo = new Float32Array(m * k).fill(-0.5);
+  const hi = new Float32Array(m * k).fill(k - 0.5);
+  const mid = new Float32Array(m * k);
+  try {
+    for (let b = 0; b < BISECTIONS; b++) {
+      for (let j = 0; j < mid.length; j++) mid[j] = (lo[j] + hi[j]) / 2;
+      const g = explainer.decodeAt(zr, mid);
+      const f = await positive(model, g);
+      g.dispose();
+      for (let j = 0; j < mid.length; j++) (f[j] < target[j] ? lo : hi)[j] = mid[j];
+    }
+    for (let j = 0; j < mid.length; j++) mid[j] = (lo[j] + hi[j]) / 2;
+    const g = explainer.decodeAt(zr, mid);
+    const f = await positive(model, g);
+    const pixels = (await g.data()) as Float32Array;
+    g.dispose();
+    for (let j = 0; j < mid.length; j++) {
+      const at = i * k + j;
+      if (Math.abs(f[j] - target[j]) >= Math.abs(out.fFrames[at] - target[j])) continue;
+      out.frames.set(pixels.subarray(j * px, (j + 1) * px), at * px);
+      out.fFrames[at] = f[j];
+      out.knobs![at] = mid[j];
+    }
+  } finally {
+    tf.dispose([z, zr]);
+  }
+}
+
 /** computeSeries for rows of an image set. */
-export async function seriesForRows(explainer: ExaggerationExplainer, model: AuditedModel, set: ImageSet, rows: number[]): Promise<SeriesBatch> {
+export async function seriesForRows(explainer: ExaggerationExplainer, model: AuditedModel, set: ImageSet, rows: number[], opts: SeriesOptions = {}): Promise<SeriesBatch> {
   const x = imageBatch(set, rows, explainer.arch.imageSize);
   try {
-    return await computeSeries(explainer, model, x);
+    return await computeSeries(explainer, model, x, opts);
   } finally {
     x.dispose();
   }
@@ -96,7 +148,11 @@ export interface SeriesJson {
     differencePng?: string;
     /** Mean |frame - query| in [0, 1] units. */
     meanDifference: number;
+    /** With the calibrated knob: the condition used (k = the plain bin-k frame). */
+    knob?: number;
   }[];
+  /** Whether the frames come from the calibrated knob. */
+  calibrated?: boolean;
   /** The scale of the difference PNGs: the series' largest per-pixel difference. */
   maxDifference: number;
 }
@@ -116,7 +172,8 @@ export async function seriesJson(s: SeriesBatch, i: number, opts: { differences?
       png: await greyPngDataUrl(frameOf(s, i, j), s.side),
       ...(opts.differences !== false ? { differencePng: await greyPngDataUrl(diffs[j], s.side, 1 / maxDifference) } : {}),
       meanDifference: diffs[j].reduce((a, v) => a + v, 0) / diffs[j].length,
+      ...(s.knobs ? { knob: Number(s.knobs[i * k + j].toFixed(3)) } : {}),
     });
   }
-  return { side: s.side, bins: k, query: { png: await greyPngDataUrl(queryOf(s, i), s.side), f: s.fQuery[i], bin: binOf(s.fQuery[i], k) }, frames, maxDifference };
+  return { side: s.side, bins: k, query: { png: await greyPngDataUrl(queryOf(s, i), s.side), f: s.fQuery[i], bin: binOf(s.fQuery[i], k) }, frames, maxDifference, calibrated: Boolean(s.knobs) };
 }

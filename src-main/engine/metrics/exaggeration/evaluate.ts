@@ -48,6 +48,8 @@ export interface ExaggerationQuality {
   frechet: FrechetResult | null;
   confounding: ConfoundingReport | null;
   strips: SubgroupStrip[];
+  /** Whether the series used the calibrated knob (not seed 004; see series.ts). */
+  calibrated: boolean;
 }
 
 export interface QualityOptions {
@@ -57,6 +59,8 @@ export interface QualityOptions {
   seed?: number;
   /** Monotonicity tolerance (see compatibility.ts). */
   tolerance?: number;
+  /** Series with the calibrated knob (see series.ts); default false: seed 004's plain bins. */
+  calibrate?: boolean;
   /** Strips per value of this column (default: the oracle's attribute). */
   strips?: { attribute: string; perGroup: number } | null;
   progress?(stage: string, fraction: number): void;
@@ -122,7 +126,7 @@ export async function evaluateExplainerQuality(explainer: ExaggerationExplainer,
     await o.checkpoint?.();
   };
   await step('generating series', 0.05);
-  const s = await seriesForRows(explainer, model, set, rows);
+  const s = await seriesForRows(explainer, model, set, rows, { calibrate: o.calibrate ?? false });
   const k = s.bins;
   await step('self-consistency', 0.4);
   const comp = compatibility(s.fFrames, k, o.tolerance);
@@ -154,7 +158,7 @@ export async function evaluateExplainerQuality(explainer: ExaggerationExplainer,
   const stripSpec = o.strips === undefined ? (o.oracle ? { attribute: o.oracle.attribute, perGroup: 2 } : null) : o.strips;
   if (stripSpec) {
     await step('series strips', 0.9);
-    strips = await seriesStrips(explainer, model, set, rows, stripSpec.attribute, stripSpec.perGroup, o.oracle?.model);
+    strips = await seriesStrips(explainer, model, set, rows, stripSpec.attribute, stripSpec.perGroup, o.oracle?.model, o.calibrate ?? false);
   }
-  return { queries: s.n, bins: k, compatibility: comp, selfConsistency: self, frechet, confounding, strips };
+  return { queries: s.n, bins: k, compatibility: comp, selfConsistency: self, frechet, confounding, strips, calibrated: o.calibrate ?? false };
 }

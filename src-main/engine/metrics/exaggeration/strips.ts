@@ -37,6 +37,7 @@ export async function seriesStrips(
   attribute: string,
   perGroup: number,
   oracle?: AuditedModel,
+  calibrate = false,
 ): Promise<SubgroupStrip[]> {
   const col = set.attributes[attribute];
   if (!col || perGroup <= 0) return [];
@@ -44,7 +45,7 @@ export async function seriesStrips(
   const strips: SubgroupStrip[] = [];
   for (const group of groups) {
     const picked = rows.filter((i) => col[i] === group).slice(0, perGroup);
-    const s = await seriesForRows(explainer, model, set, picked);
+    const s = await seriesForRows(explainer, model, set, picked, { calibrate });
     const k = s.bins;
     const grid = picked.map((_, i) => [queryOf(s, i), ...Array.from({ length: k }, (_, j) => frameOf(s, i, j))]);
     const png = `data:image/png;base64,${(await gridPng(grid, s.side)).toString('base64')}`;

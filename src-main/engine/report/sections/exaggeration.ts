@@ -78,13 +78,14 @@ async function section(rc: ReportContext): Promise<ReportSection | null> {
 
   if (metrics.length) {
     paragraphs.push(
-      'Compatibility: Pearson correlation of target-bin centre and achieved f over all frames, fraction of frames landing in their target bin, fraction of monotone series. Self-consistency: mean L1 between the query and its reconstruction I(x, f(x)) (images in [0, 1]), cycle L1, and latent space closeness (LSC). Frechet distance between real queries and generated frames in the stated feature space (lower is more realistic).',
+      'The knob column says how frames were made: seed 004 conditions the generator on one bin per frame; the calibrated knob (an addition of this tool) bisects between neighbouring bins\' conditions until f meets each bin\'s centre, keeping the plain frame when that is closer. Compatibility: Pearson correlation of target-bin centre and achieved f over all frames, fraction of frames landing in their target bin, fraction of monotone series. Self-consistency: mean L1 between the query and its reconstruction I(x, f(x)) (images in [0, 1]), cycle L1, and latent space closeness (LSC). Frechet distance between real queries and generated frames in the stated feature space (lower is more realistic).',
     );
     tables.push({
       caption: 'Quality of the explainers (saved metrics)',
-      header: ['Explainer', 'Split', 'Queries', 'Bins', 'Target correlation', 'In target bin', 'Monotone', 'Mean |f − target|', 'Reconstruction L1', 'Cycle L1', 'LSC', 'Frechet'],
+      header: ['Explainer', 'Knob', 'Split', 'Queries', 'Bins', 'Target correlation', 'In target bin', 'Monotone', 'Mean |f − target|', 'Reconstruction L1', 'Cycle L1', 'LSC', 'Frechet'],
       rows: metrics.map((m) => [
         m.explainer,
+        (m as { calibrated?: boolean }).calibrated ? 'calibrated' : 'seed 004',
         m.split,
         String(m.queries),
         String(m.bins),
@@ -134,7 +135,7 @@ async function section(rc: ReportContext): Promise<ReportSection | null> {
       const s = it.series;
       strips.push({
         title: `Image #${it.index} (${it.label}, ${it.split})`,
-        caption: `${s.frames.filter((f) => f.inTargetBin).length} of ${s.bins} frames in their target bin; largest pixel difference to the query ${f3(s.maxDifference)}.`,
+        caption: `${s.calibrated ? 'Calibrated knob (not in seed 004). ' : ''}${s.frames.filter((f) => f.inTargetBin).length} of ${s.bins} frames in their target bin; largest pixel difference to the query ${f3(s.maxDifference)}.`,
         frames: [{ image: s.query.png, caption: `query f=${f3(s.query.f)}` }, ...s.frames.map((f) => ({ image: f.png, caption: `f=${f3(f.f)} (t ${f.target.toFixed(2)})` }))],
       });
     }
