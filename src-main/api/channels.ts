@@ -20,6 +20,7 @@ export const API_METHODS = [
   'model.attachTrained',
   'model.evaluation',
   'bias.confounderSaliency',
+  'bias.exaggeration',
   'report.list',
   'report.file',
   'report.printPdf',

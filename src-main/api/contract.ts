@@ -212,6 +212,29 @@ export const ImageViewSchema = z.object({
 });
 export type ImageView = z.infer<typeof ImageViewSchema>;
 
+const IntervalSchema = z.object({ value: z.number().nullable(), lo: z.number().nullable(), hi: z.number().nullable() });
+/** One explainer's saved confounding metric and series strips per subgroup (Bias screen). */
+export const BiasExaggerationSchema = z.object({
+  explainer: z.string(),
+  calibrated: z.boolean(),
+  split: z.string(),
+  queries: z.number(),
+  bins: z.number(),
+  evaluatedAt: z.string(),
+  confounding: z
+    .object({
+      attribute: z.string(),
+      positive: z.string(),
+      oracleValAuc: z.number().nullable(),
+      low: z.object({ changed: IntervalSchema, present: z.number() }),
+      high: z.object({ changed: IntervalSchema, present: z.number() }),
+      overall: IntervalSchema,
+    })
+    .nullable(),
+  strips: z.array(z.object({ attribute: z.string(), group: z.string(), png: z.string(), fQuery: z.array(z.number()), f: z.array(z.array(z.number())), oracle: z.array(z.array(z.boolean())).optional() })),
+});
+export type BiasExaggeration = z.infer<typeof BiasExaggerationSchema>;
+
 export const ExplainerInfoSchema = z.object({
   name: z.string(),
   /** 'project': trained into (or installed in) the project; 'shipped': in models/, installed on first use. */
@@ -289,6 +312,8 @@ export const ApiSchemas = {
   'model.attach': { request: z.object({ dir: PathString }).strict(), response: ModelInfoSchema },
   'model.attachDemo': { request: z.object({ which: z.enum(['pneumonia', 'shortcut']) }).strict(), response: ModelInfoSchema },
   'model.attachTrained': { request: z.object({ name: z.string().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/) }).strict(), response: ModelInfoSchema },
+  /** Saved exaggeration quality results for the current model with their confounding metric and subgroup strips. */
+  'bias.exaggeration': { request: Empty, response: z.array(BiasExaggerationSchema) },
   /** The latest saliency-mass-on-confounder result for the current model, or null. */
   'bias.confounderSaliency': { request: Empty, response: ConfounderSaliencyResultSchema.nullable() },
   'model.evaluation': {

@@ -26,6 +26,7 @@ import { explainerInfos } from './explain/exaggeration/list';
 import { latestInvarianceAnalysis, listInvariances } from './explain/invariance/saved';
 import { latestCausalFactors } from './explain/causal/saved';
 import { savedConfounderSaliency } from './jobs/confounder-saliency';
+import { savedExaggerationMetrics } from './jobs/exaggeration-metrics';
 
 async function modelInfo(store: ProjectStore): Promise<ModelInfo | null> {
   const rec = modelRecord(store);
@@ -145,6 +146,20 @@ export const calls: CallTable = {
     return (await modelInfo(s))!;
   },
   'bias.confounderSaliency': async () => savedConfounderSaliency(requireProject()),
+  'bias.exaggeration': async () => {
+    const s = requireProject();
+    const hash = (s.manifest.artefacts.model?.meta as { hash?: string } | undefined)?.hash ?? null;
+    return (await savedExaggerationMetrics(s, hash)).map((m) => ({
+      explainer: m.explainer,
+      calibrated: m.calibrated ?? false,
+      split: m.split,
+      queries: m.queries,
+      bins: m.bins,
+      evaluatedAt: m.evaluatedAt,
+      confounding: m.confounding ? { attribute: m.confounding.attribute, positive: m.confounding.positive, oracleValAuc: m.confounding.oracleValAuc, low: m.confounding.low, high: m.confounding.high, overall: m.confounding.overall } : null,
+      strips: m.strips.map((t) => ({ attribute: t.attribute, group: t.group, png: t.png, fQuery: t.fQuery, f: t.f, ...(t.oracle ? { oracle: t.oracle } : {}) })),
+    }));
+  },
   'model.evaluation': async ({ split }) => {
     const s = requireProject();
     const a = s.manifest.artefacts[`evaluation-${split}`];

@@ -34,6 +34,21 @@ export interface ExaggerationMetricsResult extends ExaggerationQuality {
   evaluatedAt: string;
 }
 
+/** Saved metrics results (artefacts `exaggeration-metrics:<name>`) for the classifier with this hash. */
+export async function savedExaggerationMetrics(store: ProjectStore, modelHash: string | null): Promise<ExaggerationMetricsResult[]> {
+  const out: ExaggerationMetricsResult[] = [];
+  for (const [, a] of Object.entries(store.manifest.artefacts).sort(([x], [y]) => x.localeCompare(y))) {
+    if (a.kind !== 'exaggeration-metrics' || !a.blob) continue;
+    try {
+      const r = JSON.parse((await store.readBlob(a.blob)).toString('utf8')) as ExaggerationMetricsResult;
+      if (r.classifierHash === modelHash) out.push(r);
+    } catch {
+      /* an unreadable result is skipped */
+    }
+  }
+  return out;
+}
+
 /** Seeded sample of a split's rows (sorted). */
 export function sampleRows(set: ImageSet, split: string, count: number, seed: number): number[] {
   const rows = set.split.flatMap((s, i) => (s === split ? [i] : []));

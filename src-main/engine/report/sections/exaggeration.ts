@@ -5,7 +5,7 @@
 // names an explainer of the current classifier. Nothing is said when none was saved.
 // No image identifiers: series are captioned by row index, label and split only.
 import type { ProjectStore } from '../../project/store';
-import type { ExaggerationMetricsResult } from '../../jobs/exaggeration-metrics';
+import { savedExaggerationMetrics as savedMetrics } from '../../jobs/exaggeration-metrics';
 import { SERIES_ARTEFACT, type SeriesResult } from '../../jobs/exaggeration-series';
 import { explainerRecord, projectExplainer } from '../../explain/exaggeration/project';
 import { frameOf, seriesForRows } from '../../explain/exaggeration/series';
@@ -29,17 +29,6 @@ async function readJson<T>(store: ProjectStore, key: string): Promise<T | null> 
   } catch {
     return null;
   }
-}
-
-/** Saved metrics results for the current classifier, by explainer name. */
-async function savedMetrics(store: ProjectStore, modelHash: string | null): Promise<ExaggerationMetricsResult[]> {
-  const out: ExaggerationMetricsResult[] = [];
-  for (const [key, a] of Object.entries(store.manifest.artefacts).sort(([x], [y]) => x.localeCompare(y))) {
-    if (a.kind !== 'exaggeration-metrics') continue;
-    const r = await readJson<ExaggerationMetricsResult>(store, key);
-    if (r && r.classifierHash === modelHash) out.push(r);
-  }
-  return out;
 }
 
 async function savedSeries(store: ProjectStore, modelHash: string | null): Promise<SeriesResult | null> {
