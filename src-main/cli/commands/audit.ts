@@ -7,10 +7,37 @@ import { openProjectArg, projectOptions } from '../project-arg';
 import { runJobInTerminal } from '../run-job';
 
 /** Runs the whole audit on the open project and writes the report files. */
-async function auditOpenProject(ctx: CliContext, out: string | undefined, split: string): Promise<ExportResult & { wallSeconds: number }> {
+/**
+ * The analyses whose saved results the report shows: saliency mass on the declared confounder
+ * (a `marker` attribute) and, with an exaggeration explainer of this classifier (the project's
+ * or a shipped one), its quality and the confounding metric. A failed analysis is reported and
+ * skipped; the report still comes out.
+ */
+async function runAnalyses(ctx: CliContext, split: string): Promise<void> {
+  const engine = ctx.engine();
+  const project = await engine.call('projects.current', {});
+  const attributes = Object.keys(project?.dataset?.perAttribute ?? {});
+  const confounder = attributes.includes('marker') ? 'marker' : null;
+  const steps: [string, () => Promise<unknown>][] = [];
+  if (confounder) steps.push(['Saliency on confounder', () => runJobInTerminal(ctx, 'confounder-saliency', { attribute: confounder, split: split as 'test', images: 60 }, 'Saliency on confounder')]);
+  const explainer = (await engine.call('explainers.list', {})).find((e) => e.matches);
+  if (explainer) {
+    steps.push([
+      'Exaggeration',
+      () => runJobInTerminal(ctx, 'exaggeration-metrics', { explainer: explainer.name, split: split as 'test', queries: 60, bootstrap: 1000, stripQueries: 2, ...(confounder ? { oracleAttribute: confounder } : {}) }, `Exaggeration (${explainer.name})`),
+    ]);
+  } else ctx.log('No exaggeration explainer explains this classifier: the report has no exaggeration section (train one with `xray-audit exaggerate`).');
+  for (const [name, step] of steps) {
+    const snap = (await step()) as { status: string; error?: { message: string } | null };
+    if (snap.status !== 'succeeded') ctx.log(`${name}: ${snap.status}${snap.error ? ` (${snap.error.message})` : ''}; the report goes on without it`);
+  }
+}
+
+async function auditOpenProject(ctx: CliContext, out: string | undefined, split: string, analyses = true): Promise<ExportResult & { wallSeconds: number }> {
   const t0 = Date.now();
   const ev = await runJobInTerminal(ctx, 'evaluate-model', { split, threshold: 0.5, bootstrap: 1000, minGroupSize: 30, seed: 1 }, 'Evaluate');
   if (ev.status !== 'succeeded') throw new EngineError(ev.error?.code ?? 'internal', ev.error?.message ?? ev.status);
+  if (analyses) await runAnalyses(ctx, split);
   const snap = await runJobInTerminal(ctx, 'export-report', { split, casesPerKind: 2, pdf: 'chromium' }, 'Report');
   if (snap.status !== 'succeeded') throw new EngineError(snap.error?.code ?? 'internal', snap.error?.message ?? snap.status);
   const r = snap.result as ExportResult;
@@ -30,8 +57,8 @@ async function auditOpenProject(ctx: CliContext, out: string | undefined, split:
 export const auditCommand: CliCommand = {
   name: 'audit',
   summary: 'Run the audit of a project (evaluation, subgroup audit, analyses) and write HTML, PDF and JSON reports',
-  usage: 'xray-audit audit (--project DIR | --demo | --data PATH --model DIR --project DIR) [--split test] [--out DIR] [--json]',
-  options: { ...projectOptions, data: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, split: { type: 'string', default: 'test' } },
+  usage: 'xray-audit audit (--project DIR | --demo | --data PATH --model DIR --project DIR) [--split test] [--out DIR] [--no-analyses] [--json]',
+  options: { ...projectOptions, data: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, split: { type: 'string', default: 'test' }, 'no-analyses': { type: 'boolean' } },
   async run(values, _p, ctx) {
     const engine = ctx.engine();
     if (typeof values.data === 'string') {
@@ -45,18 +72,18 @@ export const auditCommand: CliCommand = {
       if (imp.status !== 'succeeded') throw new EngineError(imp.error?.code ?? 'internal', imp.error?.message ?? imp.status);
     } else await openProjectArg(values, ctx);
     if (typeof values.model === 'string') await engine.call('model.attach', { dir: path.resolve(values.model) });
-    return auditOpenProject(ctx, typeof values.out === 'string' ? path.resolve(values.out) : undefined, String(values.split));
+    return auditOpenProject(ctx, typeof values.out === 'string' ? path.resolve(values.out) : undefined, String(values.split), values['no-analyses'] !== true);
   },
 };
 
 export const demoCommand: CliCommand = {
   name: 'demo',
   summary: 'The whole audit on the bundled demo (PneumoniaMNIST and the demo classifier), with reports',
-  usage: 'xray-audit demo [--out DIR] [--json]',
-  options: { out: { type: 'string' } },
+  usage: 'xray-audit demo [--out DIR] [--no-analyses] [--json]',
+  options: { out: { type: 'string' }, 'no-analyses': { type: 'boolean' } },
   async run(values, _p, ctx) {
     const demo = await ctx.engine().call('projects.openDemo', {});
     ctx.log(`demo project: ${demo.dir}`);
-    return auditOpenProject(ctx, typeof values.out === 'string' ? path.resolve(values.out) : undefined, 'test');
+    return auditOpenProject(ctx, typeof values.out === 'string' ? path.resolve(values.out) : undefined, 'test', values['no-analyses'] !== true);
   },
 };

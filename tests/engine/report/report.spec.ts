@@ -42,6 +42,13 @@ describe('xray-audit demo', () => {
       expect(c.panels.map((p) => p.title)).toEqual(expect.arrayContaining(['Grad-CAM', 'Integrated Gradients']));
       for (const p of c.panels) expect(Buffer.from(p.image.replace(/^data:image\/png;base64,/, ''), 'base64').subarray(1, 4).toString()).toBe('PNG');
     }
+    // The demo audit runs the analyses the report shows: saliency mass on the marker and the
+    // shipped explainer's quality with the marker confounding metric.
+    const sections = json.sections.map((s: { id: string }) => s.id);
+    expect(sections).toEqual(expect.arrayContaining(['confounder-saliency', 'exaggeration']));
+    for (const id of ['confounder-saliency', 'exaggeration']) expect(html).toContain(`<section id="${id}">`);
+    const exag = json.sections.find((s: { id: string }) => s.id === 'exaggeration');
+    expect(JSON.stringify(exag.tables)).toContain('Confounding');
     const methodNames = json.methods.map((m: { name: string }) => m.name).join(' | ');
     expect(methodNames).toContain('Integrated Gradients (case panels');
     expect(html.match(/<div class="panel"><img src="data:image\/png;base64,/g)?.length ?? 0).toBeGreaterThanOrEqual(2 * json.cases.length);
