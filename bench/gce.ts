@@ -6,7 +6,7 @@
 //   3. The demo pneumonia classifier (K = 1, L = 5) on the bundled PneumoniaMNIST set.
 // Writes bench/results/gce.json (top-level `summary`). Departures from the seed's settings are
 // listed in the JSON's `departures`.
-// Usage: npx tsx bench/gce.ts [--clf-seconds 150] [--fmnist-seconds 300] [--pneu-seconds 180]
+// Usage: npx tsx bench/gce.ts [--clf-seconds 150] [--fmnist-seconds 900] [--pneu-seconds 300]
 //        [--train-samples 16x4] [--batch 64] [--lr 5e-4]
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,8 +32,8 @@ const opt = (name: string, dflt: string): string => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 const CLF_SECONDS = Number(opt('clf-seconds', '150'));
-const FMNIST_SECONDS = Number(opt('fmnist-seconds', '300'));
-const PNEU_SECONDS = Number(opt('pneu-seconds', '180'));
+const FMNIST_SECONDS = Number(opt('fmnist-seconds', '900'));
+const PNEU_SECONDS = Number(opt('pneu-seconds', '300'));
 const [TRAIN_NA, TRAIN_NB] = opt('train-samples', '16x4').split('x').map(Number);
 const BATCH = Number(opt('batch', '64'));
 const LR = Number(opt('lr', '5e-4'));

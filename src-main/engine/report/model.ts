@@ -24,6 +24,8 @@ export interface ReportSection {
   paragraphs: string[];
   /** Optional data for this section (kept verbatim in the JSON export). */
   data?: unknown;
+  /** Plain-language findings added to the report's summary. */
+  findings?: string[];
   /** Tables: header row, then rows of plain cells (numbers are formatted to 3 decimals). */
   tables?: { caption?: string; header: string[]; rows: (string | number | null)[][] }[];
   /** Line charts drawn as inline SVG (same series format as the evaluation's curves). */
@@ -117,7 +119,7 @@ export function buildReport(inp: ReportInputs): ReportModel {
     generatedAt: new Date().toISOString(),
     app: { name: pkg.name, version: pkg.version, tfjs: tf.version.tfjs, backend: activeBackend()?.name ?? null },
     project: { name: m.name, id: m.id, revision: m.revision },
-    findings: findingsFrom(inp.evaluation),
+    findings: [...findingsFrom(inp.evaluation), ...(inp.sections ?? []).flatMap((x) => x.findings ?? [])],
     dataset:
       m.dataset && s
         ? {

@@ -49,6 +49,9 @@ describe('xray-audit demo', () => {
     for (const id of ['confounder-saliency', 'exaggeration']) expect(html).toContain(`<section id="${id}">`);
     const exag = json.sections.find((s: { id: string }) => s.id === 'exaggeration');
     expect(JSON.stringify(exag.tables)).toContain('Confounding');
+    // Their findings join the summary (the clean demo model does not lean on the marker).
+    expect(json.findings.join(' ')).toMatch(/no concentration of evidence on the confounder 'marker'/);
+    expect(json.findings.join(' ')).toMatch(/Exaggerating the classifier's output changes the oracle's 'marker' decision in \d+% of 60 series/);
     const methodNames = json.methods.map((m: { name: string }) => m.name).join(' | ');
     expect(methodNames).toContain('Integrated Gradients (case panels');
     expect(html.match(/<div class="panel"><img src="data:image\/png;base64,/g)?.length ?? 0).toBeGreaterThanOrEqual(2 * json.cases.length);

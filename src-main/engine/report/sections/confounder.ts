@@ -22,6 +22,11 @@ registerReportProvider({
           ? `Finding: by ${leans.map((m) => m.label).join(', ')}, the classifier's evidence concentrates on the confounder (lower interval bound above twice the area).`
           : 'No method shows the evidence concentrating on the confounder (no lower interval bound above twice the area).',
       ],
+      findings: [
+        leans.length
+          ? `The classifier's evidence concentrates on the confounder '${r.attribute}': ${strongest.label} puts ${pct(strongest.share.value)} of it in a region covering ${pct(r.regionArea)} of the image (${strongest.ratio?.toFixed(1)}x).`
+          : `Saliency maps show no concentration of evidence on the confounder '${r.attribute}' (largest share ${pct(strongest.share.value)} for a region of ${pct(r.regionArea)}).`,
+      ],
       tables: [
         {
           caption: 'Share of positive saliency inside the region (mean over images, 95% bootstrap interval) and effective heat ratio',

@@ -150,6 +150,12 @@ async function section(rc: ReportContext): Promise<ReportSection | null> {
     id: 'exaggeration',
     title: 'Progressive exaggeration',
     paragraphs,
+    findings: metrics
+      .filter((m) => m.confounding)
+      .map((m) => {
+        const c = m.confounding!;
+        return `Exaggerating the classifier's output changes the oracle's '${c.attribute}' decision in ${(100 * (c.overall.value ?? 0)).toFixed(0)}% of ${m.queries} series (95% CI ${(100 * (c.overall.lo ?? 0)).toFixed(0)}–${(100 * (c.overall.hi ?? 0)).toFixed(0)}%; explainer ${m.explainer}): the higher it is, the more the classifier's decision moves with '${c.attribute}'.`;
+      }),
     tables,
     charts,
     strips,
