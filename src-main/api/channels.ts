@@ -21,6 +21,7 @@ export const API_METHODS = [
   'model.evaluation',
   'bias.confounderSaliency',
   'bias.exaggeration',
+  'causalFeatures.latest',
   'report.list',
   'report.file',
   'report.printPdf',

@@ -314,6 +314,8 @@ export const ApiSchemas = {
   'model.attachTrained': { request: z.object({ name: z.string().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/) }).strict(), response: ModelInfoSchema },
   /** Saved exaggeration quality results for the current model with their confounding metric and subgroup strips. */
   'bias.exaggeration': { request: Empty, response: z.array(BiasExaggerationSchema) },
+  /** The newest saved causal-features experiment (seed 001) of the project, or null. */
+  'causalFeatures.latest': { request: Empty, response: z.record(z.string(), z.unknown()).nullable() },
   /** The latest saliency-mass-on-confounder result for the current model, or null. */
   'bias.confounderSaliency': { request: Empty, response: ConfounderSaliencyResultSchema.nullable() },
   'model.evaluation': {

@@ -146,6 +146,13 @@ export const calls: CallTable = {
     return (await modelInfo(s))!;
   },
   'bias.confounderSaliency': async () => savedConfounderSaliency(requireProject()),
+  'causalFeatures.latest': async () => {
+    const s = requireProject();
+    const newest = Object.values(s.manifest.artefacts)
+      .filter((a) => a.kind === 'causal-features' && a.blob)
+      .sort((a, b) => String(b.meta?.at ?? '').localeCompare(String(a.meta?.at ?? '')))[0];
+    return newest?.blob ? (JSON.parse((await s.readBlob(newest.blob)).toString('utf8')) as Record<string, unknown>) : null;
+  },
   'bias.exaggeration': async () => {
     const s = requireProject();
     const hash = (s.manifest.artefacts.model?.meta as { hash?: string } | undefined)?.hash ?? null;

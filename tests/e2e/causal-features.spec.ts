@@ -8,9 +8,10 @@ import * as path from 'node:path';
 import { serveBuiltApp, type ServedApp } from '../helpers/serve';
 
 let app: ServedApp;
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-e2e-causal-'));
 
 test.beforeAll(async () => {
-  app = await serveBuiltApp({ XRAY_AUDIT_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'xa-e2e-causal-')) });
+  app = await serveBuiltApp({ XRAY_AUDIT_HOME: home });
 });
 test.afterAll(async () => {
   await app?.stop();
@@ -66,4 +67,14 @@ test('answer five causal queries with the keyboard, reload, and find them saved'
   await expect(page.getByTestId('cf-curves').locator('svg')).toHaveCount(2);
   await expect(page.getByTestId('cf-effects').locator('tbody tr')).toHaveCount(4);
   await page.getByTestId('causal-features-view').screenshot({ path: 'test-results/artifacts/explain-causal-features.png' });
+  const verdict = await page.getByTestId('cf-verdict').textContent();
+
+  // After a restart of the app (no jobs in memory) the experiment saved in the project is shown.
+  await app.stop();
+  app = await serveBuiltApp({ XRAY_AUDIT_HOME: home });
+  await page.goto(app.loginUrl);
+  await page.getByTestId('open-demo').click();
+  await page.getByTestId('nav-explain').click();
+  await page.getByTestId('explain-tab-causal-features').click();
+  await expect(page.getByTestId('cf-verdict')).toHaveText(verdict!, { timeout: 20_000 });
 });
