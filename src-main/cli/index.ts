@@ -15,6 +15,7 @@ import { exaggerateCommand } from './commands/exaggerate';
 import { invariancesCommand } from './commands/invariances';
 import { causalFactorsCommand } from './commands/causal-factors';
 import { causalFeaturesCommand } from './commands/causal-features';
+import { causalQueriesCommand } from './commands/causal-queries';
 import { EngineHost } from '../engine/host';
 import { spawnWorkerThread } from '../engine/spawn';
 import { toErrorInfo } from '../engine/jobs/errors';
@@ -34,6 +35,7 @@ registry.register(exaggerateCommand);
 registry.register(invariancesCommand);
 registry.register(causalFactorsCommand);
 registry.register(causalFeaturesCommand);
+registry.register(causalQueriesCommand);
 
 function usage(): string {
   const lines = registry.all().map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);

@@ -34,6 +34,21 @@ describe('xray-audit CLI', () => {
     expect(snap.result.loss).toBeLessThan(0.05);
   });
 
+  it('causal-queries makes a batch in the demo project and lists it unanswered', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-cli-cq-'));
+    const env = { ...process.env, XRAY_AUDIT_HOME: home };
+    const made = JSON.parse(execFileSync(process.execPath, [bin, 'causal-queries', '--demo', '--create', '3', '--seed', '2', '--json'], { encoding: 'utf8', env }));
+    expect(made).toMatchObject({ experiment: 'grating', count: 3, answered: 0 });
+    expect(made.batchId).toMatch(/^grating-/);
+    const list = JSON.parse(execFileSync(process.execPath, [bin, 'causal-queries', '--demo', '--list', '--json'], { encoding: 'utf8', env }));
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ count: 3, answered: 0, experiment: 'grating' });
+    const bad = spawnSync(process.execPath, [bin, 'causal-queries', '--demo', '--json'], { encoding: 'utf8', env });
+    expect(bad.status).not.toBe(0);
+    expect(JSON.parse(bad.stdout).error.message).toMatch(/--create N, --list or --verdict BATCH/);
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
   it('reports unknown commands and bad options as JSON errors', () => {
     const r = spawnSync(process.execPath, [bin, 'frobnicate', '--json'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
