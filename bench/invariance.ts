@@ -327,7 +327,7 @@ async function main(): Promise<void> {
       const all = rowsOf(set, 'train');
       const trainRows = sample(all, Number(arg('fashion-train') ?? (quick ? 6000 : all.length)), SEED + 2);
       const sideRows = sample(trainRows, quick ? 3000 : 10_000, SEED + 3);
-      const r = await datasetSection('fashion_mnist', set, { epochs: epochs ?? (quick ? 2 : 5), m2Epochs: m2Epochs ?? (quick ? 1 : 3), trainRows, sideRows, testRows: rowsOf(set, 'test') });
+      const r = await datasetSection('fashion_mnist', set, { epochs: epochs ?? (quick ? 2 : 7), m2Epochs: m2Epochs ?? (quick ? 1 : 3), trainRows, sideRows, testRows: rowsOf(set, 'test') });
       summary.fashion_mnist = r.summary;
       details.fashion_mnist = r.details;
     }
