@@ -74,6 +74,8 @@ test('answer five causal queries with the keyboard, reload, and find them saved'
   app = await serveBuiltApp({ XRAY_AUDIT_HOME: home });
   await page.goto(app.loginUrl);
   await page.getByTestId('open-demo').click();
+  // Opening a project navigates to the Dataset screen: wait for it before moving on.
+  await expect(page.getByTestId('dataset-count')).toHaveText('3634');
   await page.getByTestId('nav-explain').click();
   await page.getByTestId('explain-tab-causal-features').click();
   await expect(page.getByTestId('cf-verdict')).toHaveText(verdict!, { timeout: 20_000 });
