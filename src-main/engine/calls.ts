@@ -155,8 +155,7 @@ export const calls: CallTable = {
   },
   'bias.exaggeration': async () => {
     const s = requireProject();
-    const hash = (s.manifest.artefacts.model?.meta as { hash?: string } | undefined)?.hash ?? null;
-    return (await savedExaggerationMetrics(s, hash)).map((m) => ({
+    return (await savedExaggerationMetrics(s, modelRecord(s)?.hash ?? null)).map((m) => ({
       explainer: m.explainer,
       calibrated: m.calibrated ?? false,
       split: m.split,

@@ -6,18 +6,18 @@
 import { ConfounderSaliencyParamsSchema, type ConfounderSaliencyParams, type ConfounderSaliencyResult } from '../../api/schemas/confounder';
 import { count } from '../data/image-set';
 import { makeRng, permutation } from '../data/synthetic/rng';
-import { disposeReference, makeReference, saliencyMethods, type ReferenceImages } from '../explain/saliency';
+import { disposeReference, saliencyMethods, type ReferenceImages } from '../explain/saliency';
 import { greyPng, overlayPng, pngDataUrl } from '../explain/saliency/render';
 import { boxMask, effectiveHeatRatio } from '../metrics/saliency';
 import { toHeat } from '../metrics/saliency/ranking';
 import { imageBatch } from '../models/batches';
-import { projectModel } from '../models/project-model';
+import { modelRecord, projectModel } from '../models/project-model';
 import type { ProjectStore } from '../project/store';
 import { projectImages, requireProject } from '../session';
 import type { JobContext } from './context';
 import { EngineError } from './errors';
 import type { JobDefinition } from './registry';
-import { resolveRegion } from './saliency';
+import { referenceImages, resolveRegion } from './saliency';
 
 export const CONFOUNDER_ARTEFACT = 'confounder-saliency';
 const BATCH = 8;
@@ -54,8 +54,7 @@ export async function savedConfounderSaliency(store: ProjectStore): Promise<Conf
   const a = store.manifest.artefacts[CONFOUNDER_ARTEFACT];
   if (!a?.blob) return null;
   const r = JSON.parse((await store.readBlob(a.blob)).toString('utf8')) as ConfounderSaliencyResult;
-  const modelHash = (store.manifest.artefacts.model?.meta as { hash?: string } | undefined)?.hash;
-  return r.modelHash === modelHash ? r : null;
+  return r.modelHash === (modelRecord(store)?.hash ?? null) ? r : null;
 }
 
 export const confounderSaliencyJob: JobDefinition<'confounder-saliency'> = {
@@ -89,10 +88,7 @@ export const confounderSaliencyJob: JobDefinition<'confounder-saliency'> = {
     const examples: ConfounderSaliencyResult['examples'] = [];
     const area = picked.reduce((s, c) => s + c.mask.reduce((a, b) => a + b, 0) / c.mask.length, 0) / picked.length;
     try {
-      if (methods.some((m) => m.needsReference)) {
-        const train = set.split.flatMap((s, i) => (s === 'train' ? [i] : []));
-        reference = makeReference(imageBatch(set, permutation(train.length, makeRng(p.seed + 1)).slice(0, 256).map((j) => train[j]), size));
-      }
+      if (methods.some((m) => m.needsReference)) reference = referenceImages(set, 256, size, p.seed + 1);
       const units = methods.length * Math.ceil(picked.length / BATCH);
       let unit = 0;
       for (let b = 0; b < picked.length; b += BATCH) {

@@ -57,7 +57,7 @@ export function resolveRegion(region: SaliencyParams['region'], set: ImageSet, r
 }
 
 /** Seeded random training images (all images when there is no train split). */
-function referenceImages(set: ImageSet, n: number, size: number, seed: number): ReferenceImages {
+export function referenceImages(set: ImageSet, n: number, size: number, seed: number): ReferenceImages {
   let rows = set.split.flatMap((s, i) => (s === 'train' ? [i] : []));
   if (!rows.length) rows = Array.from({ length: count(set) }, (_, i) => i);
   const pick = permutation(rows.length, makeRng(seed)).slice(0, n).map((j) => rows[j]);

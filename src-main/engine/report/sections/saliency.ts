@@ -1,11 +1,10 @@
 // Saliency maps beside each selected case of the report: the export's chosen methods (papers'
 // defaults), explaining the positive class, drawn over the image. Reference images for the
 // bottleneck methods are drawn once per export and released when the job ends.
-import { saliencyMethods, disposeReference, makeReference, type ReferenceImages } from '../../explain/saliency';
+import { saliencyMethods, disposeReference, type ReferenceImages } from '../../explain/saliency';
+import { referenceImages } from '../../jobs/saliency';
 import { overlayPng, pngDataUrl } from '../../explain/saliency/render';
 import { imageBatch } from '../../models/batches';
-import { makeRng, permutation } from '../../data/synthetic/rng';
-import { count } from '../../data/image-set';
 import type { SaliencyMethodId } from '../../../api/schemas/saliency';
 import { registerReportProvider, type ReportContext } from '../providers';
 
@@ -28,13 +27,8 @@ let reference: { rc: ReportContext; ref: ReferenceImages } | null = null;
 function referenceFor(rc: ReportContext): ReferenceImages {
   if (reference?.rc === rc) return reference.ref;
   if (reference) disposeReference(reference.ref);
-  const set = rc.images;
-  let rows = set.split.flatMap((s, i) => (s === 'train' ? [i] : []));
-  if (!rows.length) rows = Array.from({ length: count(set) }, (_, i) => i);
-  const pick = permutation(rows.length, makeRng(1)).slice(0, REFERENCE_IMAGES).map((j) => rows[j]);
-  const ref = makeReference(imageBatch(set, pick, rc.model.inputSize));
-  reference = { rc, ref };
-  return ref;
+  reference = { rc, ref: referenceImages(rc.images, REFERENCE_IMAGES, rc.model.inputSize, 1) };
+  return reference.ref;
 }
 
 registerReportProvider({
