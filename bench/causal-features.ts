@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     causal_classes: grating.causalValues.length,
     merr_iter1: r3(c[0].merr),
     merr_final: r3(c[c.length - 1].merr),
+    merr_last5_mean: r3(c.slice(-5).reduce((s, x) => s + x.merr, 0) / Math.min(5, c.length)),
     mdist_iter1: r3(c[0].mdist),
     mdist_final: r3(c[c.length - 1].mdist),
     hbar_effect_causal: r3(g.hbar_causal.mean),

@@ -2,6 +2,9 @@
 // the CLI and the renderer can share them.
 import { z } from 'zod';
 
+/** Default L2 weight decay of the causal predictor C on GRATING. */
+export const GRATING_WEIGHT_DECAY = 1e-4;
+
 export const CausalFeaturesParamsSchema = z
   .object({
     /** 'grating': the seed's synthetic benchmark; 'pneumonia-marker': the demo X-rays with a burned-in marker as the spurious correlate. */
@@ -20,6 +23,8 @@ export const CausalFeaturesParamsSchema = z
     /** Epochs of the first training of C (Algorithm 1) and of each retraining (Algorithm 2). */
     epochs: z.number().int().min(1).max(500).default(30),
     retrainEpochs: z.number().int().min(1).max(200).default(15),
+    /** L2 weight decay of C on GRATING (the authors' code decays too); it makes C harder to fool with scattered pixels. */
+    weightDecay: z.number().min(0).max(0.1).default(GRATING_WEIGHT_DECAY),
     /** Test images for the feature effects. */
     testImages: z.number().int().min(50).max(20000).default(1000),
     /** Bootstrap resamples of the effect intervals. */

@@ -70,8 +70,8 @@ export function causalPartition(images: Images, observedOutputs: ArrayLike<numbe
 }
 
 /** Step 5: C <- Train(D_csl), a one-hidden-layer network (100 units). */
-export async function trainCausalPredictor(images: Images, targets: Float32Array, o: TrainOptions & { hidden?: number }): Promise<Mlp> {
-  const c = new Mlp(images.size * images.size, o.hidden ?? 100, o.seed, o.learningRate);
+export async function trainCausalPredictor(images: Images, targets: Float32Array, o: TrainOptions & { hidden?: number; weightDecay?: number }): Promise<Mlp> {
+  const c = new Mlp(images.size * images.size, o.hidden ?? 100, o.seed, o.learningRate, o.weightDecay ?? 0);
   await c.train(images, targets, o);
   return c;
 }

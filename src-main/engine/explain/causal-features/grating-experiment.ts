@@ -70,7 +70,7 @@ export async function runGrating(p: CausalFeaturesParams, hooks: RunHooks = {}):
     // targets than 0.25/0.85, and P(T | do) = lo + (hi - lo) C(i).
     const [lo, hi] = [cp.causalValues[0], cp.causalValues[cp.causalValues.length - 1]];
     const unit = Float32Array.from(cp.targets, (v) => (v - lo) / (hi - lo));
-    const c = await trainCausalPredictor(obs.images, unit, { epochs: p.epochs, seed: subSeed(p.seed, 3), hidden: p.hidden });
+    const c = await trainCausalPredictor(obs.images, unit, { epochs: p.epochs, seed: subSeed(p.seed, 3), hidden: p.hidden, weightDecay: p.weightDecay });
     try {
       await hooks.checkpoint?.();
       const alg2 = await learnManipulator(c, { images: obs.images, targets: unit, sources: Int32Array.from({ length: p.observational }, (_, k) => k) }, cp.causalValues.map((v) => (v - lo) / (hi - lo)), rescaledAgent(gratingAgent, lo, hi), {

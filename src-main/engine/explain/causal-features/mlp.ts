@@ -1,6 +1,6 @@
 // The predictors of seed 001 4.1: a fully connected network with one hidden layer (100 units,
 // sigmoid output), trained with Adam on soft targets in [0, 1] (cross-entropy). Own loop with a
-// seeded batch order, so a run is reproducible from its seed.
+// seeded batch order, so a run is reproducible from its seed. Optional L2 weight decay.
 import * as tf from '@tensorflow/tfjs';
 import { makeRng, permutation } from '../../data/synthetic/rng';
 import { countOf, pixels, type Images } from './images';
@@ -21,6 +21,8 @@ export class Mlp {
     readonly hidden = 100,
     seed = 0,
     learningRate = 3e-3,
+    /** L2 penalty on the weights (not the biases), added to the training loss. */
+    readonly weightDecay = 0,
   ) {
     const l1 = Math.sqrt(6 / (inputs + hidden));
     const l2 = Math.sqrt(6 / (hidden + 1));
@@ -73,7 +75,11 @@ export class Mlp {
         });
         const x = tf.tensor2d(xb, [rows.length, px]);
         const y = tf.tensor2d(yb, [rows.length, 1]);
-        const loss = this.optimizer.minimize(() => tf.losses.sigmoidCrossEntropy(y, this.logits(x)) as tf.Scalar, true);
+        const wd = this.weightDecay;
+        const loss = this.optimizer.minimize(() => {
+          const ce = tf.losses.sigmoidCrossEntropy(y, this.logits(x)) as tf.Scalar;
+          return wd > 0 ? (ce.add(this.vars[0].square().sum().add(this.vars[2].square().sum()).mul(wd)) as tf.Scalar) : ce;
+        }, true);
         sum += (loss as tf.Scalar).dataSync()[0] * rows.length;
         tf.dispose([x, y, loss as tf.Scalar]);
       }

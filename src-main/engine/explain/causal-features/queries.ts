@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { CausalQueriesParams, StoredBatch } from '../../../api/schemas/causal-queries';
+import { GRATING_WEIGHT_DECAY } from '../../../api/schemas/causal-features';
 import { loadDemoPneumonia } from '../../data/importers/medmnist';
 import { addMarker, markerBox, paintMarker, shortcutRates } from '../../data/synthetic/marker';
 import { makeRng, subSeed } from '../../data/synthetic/rng';
@@ -68,7 +69,7 @@ async function gratingSetup(p: SetupParams): Promise<CausalSetup> {
     const cp = causalPartition(obs.images, f.predict(obs.images), gratingAgent);
     const [lo, hi] = twoClasses(cp.causalValues);
     const unit = Float32Array.from(cp.targets, (v) => (v - lo) / (hi - lo));
-    const c = await trainCausalPredictor(obs.images, unit, { epochs: p.epochs, seed: subSeed(p.seed, 3), hidden: p.hidden });
+    const c = await trainCausalPredictor(obs.images, unit, { epochs: p.epochs, seed: subSeed(p.seed, 3), hidden: p.hidden, weightDecay: GRATING_WEIGHT_DECAY });
     return {
       images: obs.images,
       unit,
