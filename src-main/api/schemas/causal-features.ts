@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 /** Default L2 weight decay of the causal predictor C on GRATING. */
-export const GRATING_WEIGHT_DECAY = 1e-4;
+export const GRATING_WEIGHT_DECAY = 3e-4;
 
 export const CausalFeaturesParamsSchema = z
   .object({

@@ -2,6 +2,7 @@
 // higher objective than the top-m projection it starts from, stays binary, and is reproducible.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import { GRATING_WEIGHT_DECAY } from '../../../../src-main/api/schemas/causal-features';
 import { gratingAgent } from '../../../../src-main/engine/explain/causal-features/agents';
 import { hasHbar, sampleGrating } from '../../../../src-main/engine/explain/causal-features/grating';
 import { countOf, imageAt, pick, type Images } from '../../../../src-main/engine/explain/causal-features/images';
@@ -29,7 +30,7 @@ describe('GRATING manipulator', () => {
     const obs = sampleGrating(1500, 5);
     // C learns the causal class (1 with an h-bar), the weight decay as in the experiment.
     const unit = Float32Array.from(gratingAgent.query(obs.images), (v) => (v > 0.5 ? 1 : 0));
-    c = new Mlp(100, 100, 7, 3e-3, 1e-4);
+    c = new Mlp(100, 100, 7, 3e-3, GRATING_WEIGHT_DECAY);
     await c.train(obs.images, unit, { epochs: 15, seed: 8 });
     const rows = Array.from({ length: 40 }, (_, k) => k);
     start = pick(obs.images, rows);
