@@ -5,7 +5,8 @@
 // minimise the objective), then descend the same objective on binary images one flip at a time
 // from several starts (see `manipulate`), keeping per image the binary image of least objective.
 import * as tf from '@tensorflow/tfjs';
-import { countOf, pixels, type Images } from './images';
+import { countOf, imageAt, pixels, type Images } from './images';
+import { distance } from './metrics';
 import type { Mlp } from './mlp';
 import { makeRng } from '../../data/synthetic/rng';
 
@@ -28,6 +29,9 @@ export interface ManipulateOptions {
   seed?: number;
 }
 
+/** The objective for one image: (1 - a)(C(j) - c)^2 + a d(j, i), given C(j) and d(j, i). */
+const objective = (a: number, p: number, target: number, dist: number): number => (1 - a) * (p - target) ** 2 + a * dist;
+
 export function manipulate(c: Mlp, start: Images, targets: ArrayLike<number>, o: ManipulateOptions = {}): Images {
   const a = o.alpha ?? 0.5;
   const relaxed = relaxedSolve(c, start, start.data, targets, a, o);
@@ -35,11 +39,10 @@ export function manipulate(c: Mlp, start: Images, targets: ArrayLike<number>, o:
   const maxFlips = o.maxFlips ?? Math.floor(pixels(start) / 4);
   const projected = binaryProjection(c, start, relaxed, targets, a, maxFlips);
   if ((o.binarySearch ?? 'greedy') === 'projection') return { size: start.size, data: projected };
-  // Greedy descent from three starts, the best per image: i itself, the projection of the relaxed
-  // solution from i, and (as the authors' code does) the projection of a relaxed solution started
-  // from uniform noise, which escapes the flat region around an i where C is saturated.
-  // The cross-entropy variants of the relaxed problem keep a gradient where C saturates (a flat
-  // squared error there leaves j at i); every candidate is judged on the seed's objective.
+  // Greedy descent from four starts, the best per image: i itself, the projection above, and the
+  // projections of cross-entropy relaxed solutions from i and (as the authors' code does) from
+  // uniform noise. Cross-entropy keeps a gradient where C saturates (a flat squared error there
+  // leaves j at i); every candidate is judged on the seed's objective.
   const rng = makeRng(o.seed ?? 0);
   const noise = Float32Array.from(start.data, () => rng());
   const project = (init: Float32Array): Float32Array => binaryProjection(c, start, relaxedSolve(c, start, init, targets, a, o, 'cross-entropy'), targets, a, maxFlips);
@@ -80,9 +83,7 @@ function bestPerImage(c: Mlp, start: Images, cands: Float32Array[], targets: Arr
   for (const cand of cands) {
     const p = c.predict({ size: start.size, data: cand });
     for (let k = 0; k < q; k++) {
-      let d = 0;
-      for (let x = 0; x < n; x++) d += (cand[k * n + x] - start.data[k * n + x]) ** 2;
-      const l = (1 - a) * (p[k] - targets[k]) ** 2 + (a * d) / n;
+      const l = objective(a, p[k], targets[k], distance(cand.subarray(k * n, (k + 1) * n), imageAt(start, k)));
       if (l < best[k]) {
         best[k] = l;
         out.set(cand.subarray(k * n, (k + 1) * n), k * n);
@@ -101,14 +102,15 @@ function greedyFlips(c: Mlp, start: Images, init: Float32Array, targets: ArrayLi
   const q = countOf(start);
   const n = pixels(start);
   const cur = init.slice();
-  const objective = (p: number, flips: number, k: number): number => (1 - a) * (p - targets[k]) ** 2 + (a * flips) / n;
-  const flipsOf = (k: number): number => {
+  const differs = (k: number, p: number): boolean => (cur[k * n + p] >= 0.5) !== (start.data[k * n + p] >= 0.5);
+  // Pixels flipped from i, per image (d(j, i) = flips / n on binary images).
+  const flips = Int32Array.from({ length: q }, (_, k) => {
     let f = 0;
-    for (let p = 0; p < n; p++) if ((cur[k * n + p] >= 0.5) !== (start.data[k * n + p] >= 0.5)) f++;
+    for (let p = 0; p < n; p++) if (differs(k, p)) f++;
     return f;
-  };
+  });
   const p0 = c.predict({ size: start.size, data: cur });
-  const loss = Float64Array.from({ length: q }, (_, k) => objective(p0[k], flipsOf(k), k));
+  const loss = Float64Array.from({ length: q }, (_, k) => objective(a, p0[k], targets[k], flips[k] / n));
   let active = Array.from({ length: q }, (_, k) => k);
   while (active.length > 0) {
     const cands = new Float32Array(active.length * n * n);
@@ -123,20 +125,19 @@ function greedyFlips(c: Mlp, start: Images, init: Float32Array, targets: ArrayLi
     const pc = c.predict({ size: start.size, data: cands });
     const next: number[] = [];
     active.forEach((k, j) => {
-      const f = flipsOf(k);
       let best = -1;
       let bestLoss = loss[k] - 1e-9;
       for (let p = 0; p < n; p++) {
-        const back = (cur[k * n + p] >= 0.5) !== (start.data[k * n + p] >= 0.5);
-        const nf = back ? f - 1 : f + 1;
+        const nf = differs(k, p) ? flips[k] - 1 : flips[k] + 1;
         if (nf > maxFlips) continue;
-        const l = objective(pc[j * n + p], nf, k);
+        const l = objective(a, pc[j * n + p], targets[k], nf / n);
         if (l < bestLoss) {
           bestLoss = l;
           best = p;
         }
       }
       if (best >= 0) {
+        flips[k] += differs(k, best) ? -1 : 1;
         cur[k * n + best] = 1 - cur[k * n + best];
         loss[k] = bestLoss;
         next.push(k);
@@ -168,7 +169,7 @@ function binaryProjection(c: Mlp, start: Images, relaxed: Float32Array, targets:
     let best = 0;
     let bestLoss = Infinity;
     for (let f = 0; f < m; f++) {
-      const loss = (1 - a) * (pc[f] - targets[k]) ** 2 + (a * f) / n;
+      const loss = objective(a, pc[f], targets[k], f / n);
       if (loss < bestLoss) {
         bestLoss = loss;
         best = f;
