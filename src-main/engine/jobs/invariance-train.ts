@@ -92,6 +92,7 @@ export const invarianceTrainJob = {
         audited,
         options: p.options,
         relabel: p.options.labels === 'model' ? (x) => decisionsOf(model, x) : undefined,
+        model: (x) => model.predict(x),
         checkpointDir: path.join(store.dir, 'invariance', p.name, 'checkpoint'),
         resume: p.resume,
         keepCheckpoint: false,

@@ -3,9 +3,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { disposeGaussian, reparameterize, sliceDims, type DiagGaussian } from './gaussian';
 import { ConvDecoder, ConvEncoder, Head, toGaussian } from './networks';
-import { pixelLogLik, svaeTerms } from './objective';
+import { categoricalLogLik, pixelLogLik, svaeTerms } from './objective';
 import { ParamStore } from './params';
-import type { BatchTerms, Surrogate, SurrogateConfig } from './surrogate';
+import type { BatchTerms, DecisionTerm, Surrogate, SurrogateConfig } from './surrogate';
 
 export class Svae implements Surrogate {
   readonly params: ParamStore;
@@ -73,16 +73,22 @@ export class Svae implements Surrogate {
     });
   }
 
-  terms(x: tf.Tensor4D, yOneHot: tf.Tensor2D, seed: number): BatchTerms {
-    const t = tf.tidy(() => {
+  terms(x: tf.Tensor4D, yOneHot: tf.Tensor2D, seed: number, decision?: DecisionTerm): BatchTerms {
+    const t: Record<string, tf.Tensor1D> = tf.tidy(() => {
       const qxy = this.encodeWithLabel(x, yOneHot);
       const qx = this.encode(x);
       const z = reparameterize(qxy, tf.randomNormal(qxy.mu.shape, 0, 1, 'float32', seed) as tf.Tensor2D);
       const headLogits = this.head.apply(tf.slice(z, [0, 0], [-1, this.z1]) as tf.Tensor2D);
-      const r = svaeTerms({ x, reconLogits: this.decoder.apply(z), qxy, qx, yOneHot, headLogits, beta: this.config.beta, alpha: this.config.alpha, likelihood: this.config });
-      return { objective: r.objective, recon: r.recon, klPrior: r.klPrior, klSufficiency: r.klSufficiency, logPy: r.logPy };
+      const reconLogits = this.decoder.apply(z);
+      const r = svaeTerms({ x, reconLogits, qxy, qx, yOneHot, headLogits, beta: this.config.beta, alpha: this.config.alpha, likelihood: this.config });
+      const parts = { objective: r.objective, recon: r.recon, kl_prior: r.klPrior, kl_sufficiency: r.klSufficiency, log_py: r.logPy };
+      if (!decision || decision.weight <= 0) return parts;
+      // log f(y | decoded x) of the audited classifier, probabilities floored so that the log stays finite.
+      const logPModel = categoricalLogLik(yOneHot, tf.log(tf.clipByValue(decision.decide(tf.sigmoid(reconLogits) as tf.Tensor4D), 1e-7, 1)) as tf.Tensor2D);
+      return { ...parts, objective: tf.add(r.objective, tf.mul(decision.weight, logPModel)) as tf.Tensor1D, log_p_model: logPModel };
     });
-    return { objective: t.objective, parts: { recon: t.recon, kl_prior: t.klPrior, kl_sufficiency: t.klSufficiency, log_py: t.logPy } };
+    const { objective, ...parts } = t;
+    return { objective, parts };
   }
 
   reconstruction(x: tf.Tensor4D, yOneHot: tf.Tensor2D, seed: number): tf.Tensor1D {

@@ -11,7 +11,7 @@ import { readSurrogateCheckpoint, removeSurrogateCheckpoint, restoreSurrogateChe
 import { evaluateSurrogate } from './evaluate';
 import { createSurrogate, surrogateConfig } from './factory';
 import type { SurrogateOptionsInput } from '../../../api/schemas/invariance';
-import { SurrogateOptionsSchema } from '../../../api/schemas/invariance';
+import { SurrogateOptionsSchema, type SurrogateOptions } from '../../../api/schemas/invariance';
 import type { Surrogate } from './surrogate';
 
 export interface SurrogateTrainHooks {
@@ -34,6 +34,11 @@ export interface SurrogateTrainRequest {
   options?: SurrogateOptionsInput;
   /** Labels for augmented batches (the audited model's decisions on them); without it augmented images keep their row's target. */
   relabel?: (x: tf.Tensor4D) => Promise<Int32Array>;
+  /**
+   * The audited classifier, differentiable (probabilities [N, K] for 0..1 images): the soft
+   * targets of option softTargets and the decision term of option decisionWeight come from it.
+   */
+  model?: ((x: tf.Tensor4D) => tf.Tensor2D) | null;
   /** Folder for the per-epoch checkpoint (none when absent). */
   checkpointDir?: string | null;
   resume?: boolean;
@@ -50,11 +55,25 @@ export interface SurrogateTrainResult {
   backend: string;
 }
 
-function settingsOf(req: SurrogateTrainRequest, batchSize: number, learningRate: number, augment: unknown): Record<string, unknown> {
+function settingsOf(req: SurrogateTrainRequest, batchSize: number, learningRate: number, augment: unknown, extra: Record<string, unknown>): Record<string, unknown> {
   // What shaped the weights besides the config (the epoch count may grow on resume): rows and targets by a checksum.
   let h = 0;
   for (const i of req.trainRows) h = (Math.imul(h, 31) + i * 17 + req.targets[i]) >>> 0;
-  return { batchSize, learningRate, augment, relabel: Boolean(req.relabel), rows: req.trainRows.length, rowsHash: h };
+  return { batchSize, learningRate, augment, relabel: Boolean(req.relabel), rows: req.trainRows.length, rowsHash: h, ...extra };
+}
+
+/** The decision term in effect: 'auto' is the audited classifier for an SVAE on its decisions (when the classifier is given), else off; weight 0 is off. */
+export function decisionTermOf(o: Pick<SurrogateOptions, 'decisionTerm' | 'decisionWeight' | 'model' | 'labels'>, hasModel: boolean): 'off' | 'audited' | 'surrogate' {
+  if (o.decisionWeight <= 0) return 'off';
+  if (o.decisionTerm === 'auto') return o.model === 'svae' && o.labels === 'model' && hasModel ? 'audited' : 'off';
+  return o.decisionTerm;
+}
+
+/** The batch's label tensor [N, K]: the model's probabilities (soft targets), else one-hot of the decisions or the rows' targets. */
+async function batchLabels(req: SurrogateTrainRequest, o: SurrogateOptions, x: tf.Tensor4D, rows: number[], k: number): Promise<tf.Tensor2D> {
+  if (o.softTargets && req.model) return tf.tidy(() => req.model!(x));
+  const labels = o.augment && req.relabel ? await req.relabel(x) : Int32Array.from(rows, (i) => req.targets[i]);
+  return tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), k).toFloat() as tf.Tensor2D);
 }
 
 export async function trainSurrogate(req: SurrogateTrainRequest, hooks: SurrogateTrainHooks = {}): Promise<SurrogateTrainResult> {
@@ -64,8 +83,14 @@ export async function trainSurrogate(req: SurrogateTrainRequest, hooks: Surrogat
   if (!req.trainRows.length) throw new EngineError('bad_input', 'no training images for the surrogate');
   const config = surrogateConfig(o, req.size, req.classNames);
   const k = config.classNames.length;
-  const settings = settingsOf(req, o.batchSize, o.learningRate, o.augment);
+  const term = decisionTermOf(o, Boolean(req.model));
+  if ((o.softTargets || term === 'audited') && (o.labels !== 'model' || !req.model)) throw new EngineError('invalid_request', 'softTargets and the audited decision term need labels "model" and the audited classifier');
+  if (term !== 'off' && o.model !== 'svae') throw new EngineError('invalid_request', 'the decision term applies to the SVAE only');
+  // Recorded only when used, so that checkpoints written before these options still resume.
+  const extra = o.softTargets || term !== 'off' ? { softTargets: o.softTargets, decisionTerm: term, decisionWeight: o.decisionWeight } : {};
+  const settings = settingsOf(req, o.batchSize, o.learningRate, o.augment, extra);
   const surrogate = createSurrogate(config);
+  const decision = term === 'off' ? undefined : { weight: o.decisionWeight, decide: term === 'audited' ? req.model! : (x: tf.Tensor4D) => surrogate.classify(x) };
   const optimizer = tf.train.adam(o.learningRate);
   let state: SurrogateTrainState = { version: 1, epoch: 0, config, settings, history: [], trainSeconds: 0 };
   const dir = req.checkpointDir ?? null;
@@ -94,13 +119,12 @@ export async function trainSurrogate(req: SurrogateTrainRequest, hooks: Surrogat
         await hooks.checkpoint?.();
         const rows = order.slice(b * o.batchSize, (b + 1) * o.batchSize);
         const x = imageBatch(req.set, rows, config.size, o.augment || null, augRng);
-        const labels = o.augment && req.relabel ? await req.relabel(x) : Int32Array.from(rows, (i) => req.targets[i]);
-        const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), k).toFloat() as tf.Tensor2D);
+        const y = await batchLabels(req, o, x, rows, k);
         let names: string[] = [];
         let kept: tf.Tensor | null = null;
         const loss = optimizer.minimize(
           () => {
-            const t = surrogate.terms(x, y, subSeed(o.seed, epoch, b + 2));
+            const t = surrogate.terms(x, y, subSeed(o.seed, epoch, b + 2), decision);
             names = Object.keys(t.parts);
             // The parts' batch means leave the gradient scope with the loss, read together once.
             kept = tf.keep(tf.stack(names.map((n) => tf.mean(t.parts[n]))));

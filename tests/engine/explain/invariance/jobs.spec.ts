@@ -51,6 +51,8 @@ describe('invariance jobs', () => {
     expect(r.final).toHaveProperty('agreement');
     expect(r.final).toHaveProperty('accuracy');
     expect(t.updates.some((u) => u.metrics && 'kl_sufficiency' in u.metrics)).toBe(true);
+    // The decision term is on by default for an SVAE on the model's decisions.
+    expect(t.updates.some((u) => u.metrics && 'log_p_model' in u.metrics)).toBe(true);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
 
     const a = ctx();

@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageSet } from '../../../../src-main/engine/data/image-set';
 import { makeRng } from '../../../../src-main/engine/data/synthetic/rng';
 import { loadSurrogateDir, saveSurrogateDir } from '../../../../src-main/engine/explain/invariance/io';
+import type { Svae } from '../../../../src-main/engine/explain/invariance/svae';
 import { trainSurrogate, type SurrogateTrainRequest } from '../../../../src-main/engine/explain/invariance/train';
+import { imageBatch } from '../../../../src-main/engine/models/batches';
 import { CancelledError } from '../../../../src-main/engine/jobs/errors';
 import { setupBackend, values } from './helpers';
 
@@ -111,6 +113,56 @@ describe('surrogate training', () => {
     // Every batch said class 1: the surrogate learns to say it too.
     expect(r.history[1].eval.target_accuracy).toBeLessThan(0.9);
     r.surrogate.dispose();
+  });
+
+  it('adds the decision term: weight x log f(y | decoded image), reported as log_p_model', async () => {
+    const set = toySet(8);
+    const r = await trainSurrogate({ ...request(set), options: { ...request(set).options, epochs: 1 } });
+    const svae = r.surrogate as Svae;
+    const x = imageBatch(set, [0, 1, 2, 3], S);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 0, 1], 'int32'), 2).toFloat() as tf.Tensor2D;
+    // A judge that gives class 0 probability 0.8 whatever it sees: the term is w log 0.8 or w log 0.2.
+    const decide = (d: tf.Tensor4D): tf.Tensor2D => tf.tidy(() => tf.tile(tf.tensor2d([[0.8, 0.2]]), [d.shape[0], 1]) as tf.Tensor2D);
+    const plain = svae.terms(x, y, 7);
+    const judged = svae.terms(x, y, 7, { weight: 5, decide });
+    const diff = (await values(judged.objective)).map((v, i) => v - plain.objective.dataSync()[i]);
+    const want = [0.8, 0.2, 0.8, 0.2].map((p) => 5 * Math.log(p));
+    diff.forEach((d, i) => expect(d).toBeCloseTo(want[i], 3));
+    (await values(judged.parts.log_p_model)).forEach((v, i) => expect(v).toBeCloseTo(Math.log([0.8, 0.2, 0.8, 0.2][i]), 5));
+    expect(plain.parts).not.toHaveProperty('log_p_model');
+    tf.dispose([x, y, plain.objective, judged.objective, ...Object.values(plain.parts), ...Object.values(judged.parts)]);
+    r.surrogate.dispose();
+  });
+
+  it('trains on the model\'s probabilities and with the decision term, and refuses them without the model', async () => {
+    const set = toySet(32);
+    const before = tf.memory().numTensors;
+    let judged = 0;
+    // The "audited model": P(right) from the mean brightness of the right half, differentiable.
+    const model = (x: tf.Tensor4D): tf.Tensor2D =>
+      tf.tidy(() => {
+        judged++;
+        const right = tf.mean(tf.slice(x, [0, 0, S / 2, 0], [-1, -1, -1, -1]), [1, 2, 3]);
+        const left = tf.mean(tf.slice(x, [0, 0, 0, 0], [-1, -1, S / 2, -1]), [1, 2, 3]);
+        const p = tf.sigmoid(tf.mul(10, tf.sub(right, left)));
+        return tf.stack([tf.sub(1, p), p], 1) as tf.Tensor2D;
+      });
+    const req = request(set);
+    const r = await trainSurrogate({ ...req, model, options: { ...req.options, labels: 'model', epochs: 3, softTargets: true, decisionWeight: 5 } });
+    expect(judged).toBeGreaterThan(6); // soft targets and the decision term, each batch
+    expect(r.history[2].parts).toHaveProperty('log_p_model');
+    r.surrogate.dispose();
+    // On the decisions with a heavy decision term, reconstructions move toward what the model decides.
+    const hard = await trainSurrogate({ ...req, model, targets: Int32Array.from(set.labels), options: { ...req.options, labels: 'model', epochs: 10, decisionWeight: 50 } });
+    const lp = hard.history.map((h) => h.parts.log_p_model);
+    expect(lp[lp.length - 1]).toBeGreaterThan(lp[0] + 0.1);
+    hard.surrogate.dispose();
+    const self = await trainSurrogate({ ...req, options: { ...req.options, epochs: 1, decisionWeight: 5, decisionTerm: 'surrogate' } });
+    expect(self.history[0].parts).toHaveProperty('log_p_model');
+    self.surrogate.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    await expect(trainSurrogate({ ...req, options: { ...req.options, softTargets: true } })).rejects.toThrow(/need labels "model" and the audited classifier/);
+    await expect(trainSurrogate({ ...req, model, options: { ...req.options, labels: 'model', model: 'm2', decisionTerm: 'audited' } })).rejects.toThrow(/SVAE only/);
   });
 
   it('saves with the audited model hash and refuses to load against another', async () => {
